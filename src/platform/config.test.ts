@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from './config.ts';
+import { isTenantscopeError } from './errors.ts';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+function configError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, '/srv');
+  } catch (e) {
+    if (isTenantscopeError(e) && e.code === 'TS_ERR_CONFIG_INVALID') return e.message;
+    throw e;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  test('defaults give the embedded demo set-up', () => {
+    const config = loadConfig({}, '/srv');
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      dataDir: '/srv/.tenantscope',
+      databaseUrl: undefined,
+      tls: false,
+    });
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(Object.isFrozen(config) && Object.isFrozen(config.demo)).toBe(true);
+  });
+
+  test.each([
+    [{ DATABASE_URL: 'not a url' }, /^DATABASE_URL is not a PostgreSQL URL/],
+    [{ DATABASE_URL: 'mysql://u@h/db' }, /^DATABASE_URL is not a PostgreSQL URL/],
+    [{ PORT: '70000' }, /^PORT /],
+    [{ PORT: 'eighty' }, /^PORT is not a number/],
+    [
+      { TENANTSCOPE_MASTER_KEY: Buffer.alloc(16).toString('base64') },
+      /^TENANTSCOPE_MASTER_KEY must be 32 bytes/,
+    ],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV must be one of: development, production, test/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ TENANTSCOPE_PUBLIC_URL: 'ftp://x' }, /^TENANTSCOPE_PUBLIC_URL /],
+    [{ TENANTSCOPE_DEMO_PASSWORD: 'short' }, /^TENANTSCOPE_DEMO_PASSWORD must be at least 12 characters/],
+    [{ TENANTSCOPE_MASTER_KEY: KEY, TENANTSCOPE_MASTER_KEY_FILE: '/k' }, /both set/],
+  ])('%o is refused with a message naming the setting', (env, message) => {
+    expect(configError(env)).toMatch(message);
+  });
+
+  test('a refused secret is never quoted back', () => {
+    const secret = 'postgres-password-that-is-not-a-url';
+    expect(configError({ DATABASE_URL: secret })).not.toContain(secret);
+    const shortKey = Buffer.from('sixteen byte key').toString('base64');
+    expect(configError({ TENANTSCOPE_MASTER_KEY: shortKey })).not.toContain(shortKey);
+  });
+
+  test('secrets are collected for redaction and masked in the description', () => {
+    const config = loadConfig(
+      { DATABASE_URL: 'postgres://app:s3cr3t-pass@db:5432/ts', TENANTSCOPE_MASTER_KEY: KEY },
+      '/srv',
+    );
+    expect(config.secretValues).toEqual(
+      expect.arrayContaining(['postgres://app:s3cr3t-pass@db:5432/ts', KEY, 's3cr3t-pass']),
+    );
+    const described = JSON.stringify(config.described);
+    expect(described).not.toContain('s3cr3t-pass');
+    expect(described).not.toContain(KEY);
+    expect(config.described.find((d) => d.name === 'DATABASE_URL')).toMatchObject({
+      secret: true,
+      fromEnv: true,
+    });
+    expect(config.masterKey?.length).toBe(32);
+  });
+
+  test('an https public URL turns on TLS-only behaviour', () => {
+    expect(loadConfig({ TENANTSCOPE_PUBLIC_URL: 'https://reports.example.com/' }, '/srv')).toMatchObject({
+      tls: true,
+      publicUrl: 'https://reports.example.com',
+    });
+  });
+
+  test('the extra CA file and the worker mode are read', () => {
+    expect(
+      loadConfig({ TENANTSCOPE_EXTRA_CA_FILE: 'ca/proxy.pem', TENANTSCOPE_WORKER: 'off' }, '/srv'),
+    ).toMatchObject({
+      extraCaFile: '/srv/ca/proxy.pem',
+      worker: 'off',
+    });
+    expect(loadConfig({}, '/srv')).toMatchObject({ extraCaFile: undefined, worker: 'inline' });
+  });
+
+  test('empty variables count as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: ' ' }, '/srv')).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+    });
+  });
+});
