@@ -1,0 +1,17 @@
+/** Looks a tenant up inside the workspace transaction: another workspace's id is simply not found. */
+import { TenantscopeError } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import type { Tx } from '../storage/transactions.ts';
+
+export async function requireTenant(tx: Tx, tenantId: string): Promise<{ microsoftTenantId: string }> {
+  const row = isUuid(tenantId)
+    ? await tx
+        .selectFrom('tenants')
+        .select('microsoft_tenant_id')
+        .where('id', '=', tenantId)
+        .executeTakeFirst()
+    : undefined;
+  if (!row)
+    throw new TenantscopeError('TS_ERR_NOT_FOUND', `no tenant ${JSON.stringify(tenantId)} in this workspace`);
+  return { microsoftTenantId: row.microsoft_tenant_id };
+}
