@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Jobs } from '../../jobs/job-queue.ts';
+import { type Clock, systemClock } from '../../platform/clock.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Database } from '../../storage/database.ts';
+import type { Vault } from '../../tenants/credential-vault.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import { registerAuth } from './auth-plugin.ts';
+import { openApiOptions, registerDocsRoutes } from './docs-routes.ts';
+import { registerErrorHandling } from './errors-plugin.ts';
+import { registerHealthRoutes } from './health-routes.ts';
+import { registerHomePage } from './home-page.ts';
+import { registerMemberRoutes } from './member-routes.ts';
+import { registerPermissionRoutes } from './permissions-routes.ts';
+import { registerSessionRoutes } from './session-routes.ts';
+import { registerTenantRoutes } from './tenant-routes.ts';
+import { registerTenantWriteRoutes } from './tenant-write-routes.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'tls'> & Partial<Pick<Config, 'publicUrl'>>;
+  database: Database;
+  logger: Logger;
+  clock?: Clock;
+  /** the job queue; `POST /api/tenants/:id/sync` answers an internal error without it */
+  jobs?: Pick<Jobs, 'enqueueSync'>;
+  /** what connecting a tenant needs; `POST /api/tenants` answers an internal error without it */
+  connect?: { vault: Vault; extraCaFile?: string | undefined };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every `/api` route as `METHOD /url`, in registration order (tests walk it) */
+    apiRoutes: string[];
+  }
+}
+
+/** Builds the HTTP application without listening, so tests drive it with `app.inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false, // never trust a client-chosen id: it ends up in logs and error bodies
+    bodyLimit: 1_048_576,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // HSTS over plain HTTP would be ignored by browsers at best and pin a wrong host at worst.
+    strictTransportSecurity: deps.config.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  registerErrorHandling(app);
+  // Only routes that name a limit are limited (sign-in, connecting, syncing, member and audit
+  // changes). The store is in memory: per process, which is what a single server needs.
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, openApiOptions(deps.config.tls));
+  const clock = deps.clock ?? systemClock;
+  const db = deps.database.db;
+  app.decorate(
+    'apiRoutes',
+    await registerAuth(app, { db, clock, tls: deps.config.tls, publicUrl: deps.config.publicUrl }),
+  );
+  registerHealthRoutes(app, deps.database);
+  registerHomePage(app);
+  registerSessionRoutes(app, { db, clock, tls: deps.config.tls });
+  registerPermissionRoutes(app);
+  const tenantDeps = { db, clock, jobs: deps.jobs, connect: deps.connect };
+  registerTenantRoutes(app, tenantDeps);
+  registerTenantWriteRoutes(app, tenantDeps);
+  registerMemberRoutes(app, { db });
+  registerAuditRoutes(app, { db });
+  registerDocsRoutes(app);
+  return app;
+}
