@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { TenantscopeError } from '../platform/errors.ts';
+import { startPgliteBridge } from './pglite-bridge.ts';
 import type { Schema } from './schema.ts';
 
 export interface Database {
@@ -49,20 +49,15 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
 }
 
 /**
- * PGlite is one connection inside this process. A socket server in front of it lets the ordinary
- * `pg` driver (and so Kysely and pg-boss) use it exactly as they use PostgreSQL; it serialises the
- * connections, so transactions must stay short (see storage/README.md). The socket lives in a
+ * PGlite is one connection inside this process. A socket in front of it (pglite-bridge.ts) lets the
+ * ordinary `pg` driver (and so Kysely and pg-boss) use it exactly as they use PostgreSQL; it gives
+ * the session to one connection at a time, so transactions must stay short (see storage/README.md). The socket lives in a
  * private temporary folder (mode 0700) so no other local user can connect.
  */
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const pglite = await PGlite.create(options.pgliteDir ? { dataDir: options.pgliteDir } : {});
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantscope-pg-'));
-  const server = new PGLiteSocketServer({
-    db: pglite,
-    path: path.join(socketDir, '.s.PGSQL.5432'),
-    maxConnections: 32,
-  });
-  await server.start();
+  const server = await startPgliteBridge(pglite, path.join(socketDir, '.s.PGSQL.5432'));
   const connection: pg.PoolConfig = { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' };
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 4 });
   pool.on('error', () => {});
