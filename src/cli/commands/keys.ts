@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { totpOwner } from '../../auth/totp-service.ts';
 import type { Config } from '../../platform/config.ts';
-import { toKey } from '../../platform/crypto.ts';
+import { type SymmetricKey, toKey, unwrapKey, wrapKey } from '../../platform/crypto.ts';
 import { TenantscopeError } from '../../platform/errors.ts';
+import type { Database } from '../../storage/database.ts';
 import { withSystem } from '../../storage/transactions.ts';
 import { createVault, vaultOwner } from '../../tenants/credential-vault.ts';
 import type { CliIo } from '../io.ts';
@@ -67,11 +69,29 @@ export async function keysCommand(argv: string[], config: Config, io: CliIo): Pr
       }
       return rows.length;
     });
+    const people = await rewrapSecondFactors(runtime.database.db, [runtime.masterKey.key, previous]);
     io.stdout(
-      `Re-wrapped ${count} tenant data key(s) under key ${runtime.masterKey.key.id}. The previous key is no longer needed.`,
+      `Re-wrapped ${count} tenant data key(s) and ${people} two-step sign-in key(s) under key ${runtime.masterKey.key.id}. The previous key is no longer needed.`,
     );
     return 0;
   } finally {
     await runtime.close();
   }
+}
+
+/** Second-factor secrets are sealed under a data key per person (src/auth/totp-service.ts). */
+async function rewrapSecondFactors(db: Database['db'], keks: readonly SymmetricKey[]): Promise<number> {
+  return withSystem(db, async (tx) => {
+    const rows = await tx.selectFrom('user_totp').select(['user_id', 'wrapped_data_key']).execute();
+    for (const row of rows) {
+      const owner = totpOwner(row.user_id);
+      const rewrapped = wrapKey(keks[0]!, unwrapKey(keks, row.wrapped_data_key, owner), owner);
+      await tx
+        .updateTable('user_totp')
+        .set({ wrapped_data_key: rewrapped })
+        .where('user_id', '=', row.user_id)
+        .execute();
+    }
+    return rows.length;
+  });
 }
