@@ -81,7 +81,7 @@ function credentialConfig(credential: AppCredential) {
   };
 }
 
-function msalNetwork(http: HttpClient): INetworkModule {
+export function msalNetwork(http: HttpClient): INetworkModule {
   const send = async (
     method: 'GET' | 'POST',
     url: string,

@@ -22,9 +22,11 @@ import {
 } from '../snapshots/snapshot-repo.ts';
 import type { Schema } from '../storage/schema.ts';
 import { withWorkspace } from '../storage/transactions.ts';
+import type { TenantscopeApp } from '../tenants/consent-service.ts';
 import { type Vault, vaultOwner } from '../tenants/credential-vault.ts';
 import { findTenant, getCredential, type TenantRecord, updateTenantState } from '../tenants/tenant-repo.ts';
 import { credentialWatcher, noteCredentialExpiry } from './credential-expiry.ts';
+import { collectArmForSync } from './sync-arm.ts';
 
 /**
  * After this many failed syncs in a row a tenant is paused with its reason, instead of failing
@@ -46,6 +48,11 @@ export interface SyncDeps {
    * A failure is logged and noted on the run (`progress.analysis`); it never fails the sync.
    */
   afterSnapshot?: (ref: { workspaceId: string; tenantId: string; snapshotId: string }) => Promise<void>;
+  /**
+   * Tenantscope's own multi-tenant app (TENANTSCOPE_APP_CLIENT_ID / _SECRET): the credential of
+   * admin-consent tenants and of delegated ARM sign-ins. Without it those tenants cannot sync.
+   */
+  app?: TenantscopeApp | undefined;
   /** Minimal mode: the read is held in memory only, analysed here, then dropped (same failure rule). */
   analyseInMemory?: (ref: { workspaceId: string; tenantId: string }, snapshot: Snapshot) => Promise<void>;
 }
@@ -143,6 +150,7 @@ async function runSync(
     onProgress(event);
   });
   let session: MicrosoftSession | undefined;
+  let armStats: { requests: number; throttled: number } | undefined;
   try {
     session = openMicrosoftSession(
       await connectionOf(deps, tenant),
@@ -155,13 +163,27 @@ async function runSync(
     );
     // Users and groups read only what changed since the last stored snapshot (Graph delta).
     const previous = ref ? await previousForDelta(deps, tenant) : undefined;
-    const outcomes = await collectSnapshot({
-      graph: session.graph,
-      sink: watcher.sink,
-      ctx: { now: startedAt },
-      onProgress: progress.event,
-      ...(previous ? { previous } : {}),
-    });
+    const open = session;
+    // Graph and ARM are read at once (separate throttling budgets); both end before anything
+    // is decided, so no read still writes to the sink after a failure. ARM never fails the sync.
+    const [graphRead, armRead] = await Promise.allSettled([
+      collectSnapshot({
+        graph: open.graph,
+        sink: watcher.sink,
+        ctx: { now: startedAt },
+        onProgress: progress.event,
+        ...(previous ? { previous } : {}),
+      }),
+      collectArmForSync(deps, tenant, open, {
+        sink: watcher.sink,
+        now: startedAt,
+        onProgress: progress.event,
+      }),
+    ]);
+    if (graphRead.status === 'rejected') throw graphRead.reason;
+    if (armRead.status === 'rejected') throw armRead.reason;
+    armStats = armRead.value.arm?.stats;
+    const outcomes = graphRead.value;
     if (outcomes.every((o) => o.status === 'error')) {
       // Nothing could be read (Microsoft or the network down): a failed sync, not a snapshot of errors.
       throw new MicrosoftError(
@@ -171,7 +193,7 @@ async function runSync(
     }
     if (ref) await completeSnapshot(deps.db, ref, deps.clock.now());
     await progress.flush();
-    await finishRun(deps, job.workspaceId, tenant, runId, session.graph.stats, undefined);
+    await finishRun(deps, job.workspaceId, tenant, runId, addStats(session.graph.stats, armStats), undefined);
     await noteCredentialExpiry(deps, tenant, watcher.seen());
     await analyseAfterSync(deps, job.workspaceId, runId, async () => {
       if (ref) await deps.afterSnapshot?.(ref);
@@ -197,7 +219,7 @@ async function runSync(
     if (ref) await abandonUnfinished(deps.db, job.workspaceId, tenant.id);
     const failure = describe(error);
     deps.logger.warn({ tenantId: tenant.id, code: failure.code }, 'sync failed');
-    const stats = session?.graph.stats ?? { requests: 0, throttled: 0 };
+    const stats = addStats(session?.graph.stats ?? { requests: 0, throttled: 0 }, armStats);
     await finishRun(deps, job.workspaceId, tenant, runId, stats, {
       ...failure,
       disconnects: error instanceof MicrosoftError && error.disconnects,
@@ -222,17 +244,43 @@ async function previousForDelta(deps: SyncDeps, tenant: TenantRecord) {
 }
 
 async function connectionOf(deps: SyncDeps, tenant: TenantRecord) {
+  const base = {
+    endpoints: resolveEndpoints(tenant.cloud, tenant.endpoints),
+    cloud: tenant.cloud,
+    tenantId: tenant.microsoftTenantId,
+    caFile: deps.extraCaFile,
+  };
+  if (tenant.connectionKind === 'consent') {
+    // Admin consent: Tenantscope's own app signs in; its secret comes from configuration.
+    if (!deps.app || deps.app.clientId !== tenant.clientId)
+      throw new TenantscopeError(
+        'TS_ERR_APP_NOT_CONFIGURED',
+        'this tenant consented to a multi-tenant app this server is not configured with',
+      );
+    return {
+      ...base,
+      clientId: deps.app.clientId,
+      credential: { kind: 'secret' as const, clientSecret: deps.app.clientSecret },
+    };
+  }
   const sealed = await withWorkspace(deps.db, tenant.workspaceId, (tx) => getCredential(tx, tenant.id));
   if (!sealed || !tenant.clientId)
     throw new MicrosoftError('credentialInvalid', 'the tenant has no stored credential');
   return {
-    endpoints: resolveEndpoints(tenant.cloud, tenant.endpoints),
-    cloud: tenant.cloud,
-    tenantId: tenant.microsoftTenantId,
+    ...base,
     clientId: tenant.clientId,
     // decrypted here, inside the worker, right before Microsoft is called
     credential: deps.vault.open(vaultOwner(tenant.workspaceId, tenant.microsoftTenantId), sealed),
-    caFile: deps.extraCaFile,
+  };
+}
+
+function addStats(
+  graph: { requests: number; throttled: number },
+  arm: { requests: number; throttled: number } | undefined,
+): { requests: number; throttled: number } {
+  return {
+    requests: graph.requests + (arm?.requests ?? 0),
+    throttled: graph.throttled + (arm?.throttled ?? 0),
   };
 }
 

@@ -23,6 +23,8 @@ export interface AppRegistrationInput {
   cloud: CloudName;
   endpoints?: Partial<Pick<Endpoints, 'authorityHost' | 'graphUrl' | 'armUrl'>>;
   displayName?: string;
+  /** read Azure too, with this app's credential (it holds Reader / Cost Management Reader roles) */
+  arm?: boolean;
 }
 
 export interface ConnectDeps {
@@ -44,6 +46,7 @@ export async function connectAppRegistration(
   const endpoints = resolveEndpoints(input.cloud, input.endpoints);
   const displayName = input.displayName ?? (await verifyAndName(deps, endpoints, input));
   if (input.displayName) await verifyAndName(deps, endpoints, input);
+  const armReads = input.arm ? ('app' as const) : undefined;
   const sealed = deps.vault.seal(vaultOwner(input.workspaceId, input.microsoftTenantId), input.credential);
   return withWorkspace(deps.db, input.workspaceId, async (tx) => {
     const tenant = await upsertTenant(
@@ -57,6 +60,7 @@ export async function connectAppRegistration(
         clientId: input.clientId,
         endpoints: input.endpoints ?? {},
         nextSyncAt: deps.clock.now(),
+        ...(armReads ? { armReads } : {}),
       },
       sealed,
     );
@@ -72,10 +76,14 @@ export async function connectAppRegistration(
   });
 }
 
-async function verifyAndName(
-  deps: ConnectDeps,
+/**
+ * Proves a credential by acquiring a Graph token for the tenant, then names the tenant from
+ * `/organization` (its id when that read is not allowed).
+ */
+export async function verifyAndName(
+  deps: Pick<ConnectDeps, 'extraCaFile'>,
   endpoints: Endpoints,
-  input: AppRegistrationInput,
+  input: Pick<AppRegistrationInput, 'microsoftTenantId' | 'clientId' | 'credential'>,
 ): Promise<string> {
   const http = createHttpClient({ extraCaFile: deps.extraCaFile });
   try {

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHmac, hkdfSync, X509Certificate } from 'node:crypto';
 import type { AppCredential } from '../connectors/token-provider.ts';
 import { decrypt, encrypt, generateKey, type SymmetricKey, unwrapKey, wrapKey } from '../platform/crypto.ts';
 import { TenantscopeError } from '../platform/errors.ts';
@@ -34,6 +34,14 @@ export interface Vault {
   ): AppCredential;
   /** Re-wraps a data key under the current KEK (key rotation touches one value per tenant). */
   rewrap(owner: string, wrappedDataKey: string): string;
+  /** Seals a delegated refresh token (tenant_arm_credentials), under a data key of its own. */
+  sealToken(owner: string, token: string): Pick<SealedCredential, 'wrapped_data_key' | 'secret_ciphertext'>;
+  openToken(owner: string, sealed: Pick<SealedCredential, 'wrapped_data_key' | 'secret_ciphertext'>): string;
+  /**
+   * The PKCE code verifier (RFC 7636 §4.1) of a sign-in, derived from its `state` under a key
+   * derived from the KEK: nothing about it is stored, and any worker holding the KEK finds it again.
+   */
+  pkceVerifier(state: string): string;
 }
 
 /** `keks[0]` wraps new data keys; every KEK in the list can unwrap (old ones during a rotation). */
@@ -42,6 +50,10 @@ export function createVault(keks: readonly SymmetricKey[]): Vault {
     throw new TenantscopeError('TS_ERR_MASTER_KEY_MISSING', 'the vault needs a key-encryption key');
   const current = keks[0]!;
   const place = (owner: string) => `tenant:${owner}:credential`;
+  const tokenPlace = (owner: string) => `tenant:${owner}:arm-refresh-token`;
+  const pkceKey = Buffer.from(
+    hkdfSync('sha256', current.bytes, Buffer.alloc(0), 'tenantscope/pkce-verifier', 32),
+  );
   return {
     seal(owner, credential) {
       const dataKey = generateKey();
@@ -67,6 +79,20 @@ export function createVault(keks: readonly SymmetricKey[]): Vault {
     },
     rewrap(owner, wrappedDataKey) {
       return wrapKey(current, unwrapKey(keks, wrappedDataKey, owner), owner);
+    },
+    sealToken(owner, token) {
+      const dataKey = generateKey();
+      return {
+        wrapped_data_key: wrapKey(current, dataKey, owner),
+        secret_ciphertext: encrypt(dataKey, token, tokenPlace(owner)),
+      };
+    },
+    openToken(owner, sealed) {
+      const dataKey = unwrapKey(keks, sealed.wrapped_data_key, owner);
+      return decrypt([dataKey], sealed.secret_ciphertext, tokenPlace(owner)).toString('utf8');
+    },
+    pkceVerifier(state) {
+      return createHmac('sha256', pkceKey).update(state).digest('base64url');
     },
   };
 }

@@ -20,6 +20,8 @@ export interface TenantRecord {
   consecutiveFailures: number;
   lastSyncAt: Date | null;
   nextSyncAt: Date | null;
+  /** which credential sync reads Azure Resource Manager with; `off` reads Graph only */
+  armReads: 'off' | 'app' | 'delegated';
 }
 
 const columns = [
@@ -38,6 +40,7 @@ const columns = [
   'consecutive_failures',
   'last_sync_at',
   'next_sync_at',
+  'arm_reads',
 ] as const;
 
 type Row = Record<(typeof columns)[number], unknown>;
@@ -59,6 +62,7 @@ function toRecord(r: Row): TenantRecord {
     consecutiveFailures: r.consecutive_failures as number,
     lastSyncAt: r.last_sync_at as Date | null,
     nextSyncAt: r.next_sync_at as Date | null,
+    armReads: r.arm_reads as TenantRecord['armReads'],
   };
 }
 
@@ -70,18 +74,22 @@ export interface NewTenant {
   clientId: string;
   endpoints?: TenantRecord['endpoints'];
   nextSyncAt: Date;
+  /** changes the tenant's ARM setting; left as it was when absent */
+  armReads?: TenantRecord['armReads'];
 }
 
 /**
  * Adds a tenant and its sealed credential in one transaction (inside withWorkspace), or — when
  * the Microsoft tenant is already connected to this workspace — replaces its connection, so
- * reconnecting after a revoked consent keeps the tenant's history.
+ * reconnecting after a revoked consent keeps the tenant's history. An admin-consent connection
+ * has no credential of its own (`sealed` null: the app's secret comes from configuration), and a
+ * credential left from an earlier app connection is deleted.
  */
 export async function upsertTenant(
   tx: Tx,
   workspaceId: string,
   input: NewTenant,
-  sealed: SealedCredential,
+  sealed: SealedCredential | null,
 ): Promise<TenantRecord> {
   const values = {
     display_name: input.displayName,
@@ -93,6 +101,7 @@ export async function upsertTenant(
     status_reason: null,
     consecutive_failures: 0,
     next_sync_at: input.nextSyncAt,
+    ...(input.armReads ? { arm_reads: input.armReads } : {}),
   };
   const row = await tx
     .insertInto('tenants')
@@ -105,6 +114,10 @@ export async function upsertTenant(
     .onConflict((oc) => oc.columns(['workspace_id', 'microsoft_tenant_id']).doUpdateSet(values))
     .returning(columns)
     .executeTakeFirstOrThrow();
+  if (!sealed) {
+    await tx.deleteFrom('tenant_credentials').where('tenant_id', '=', row.id).execute();
+    return toRecord(row as Row);
+  }
   await tx
     .insertInto('tenant_credentials')
     .values({ tenant_id: row.id, workspace_id: workspaceId, ...sealed })
@@ -146,6 +159,7 @@ export async function updateTenantState(
     last_sync_at: Date;
     next_sync_at: Date | null;
     endpoints: string;
+    arm_reads: TenantRecord['armReads'];
   }>,
 ): Promise<void> {
   await tx.updateTable('tenants').set(patch).where('id', '=', tenantId).execute();

@@ -12,15 +12,28 @@ import type { CliIo } from '../io.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { syncDepsFor } from '../sync-deps.ts';
 import { progressPrinter } from './snapshot.ts';
+import { addByConsent, arm, purge } from './tenant-connect.ts';
 
-export const TENANT_USAGE = `usage: tenantscope tenant add [--workspace SLUG] [--name NAME] <connection options>
+export const TENANT_USAGE = `usage: tenantscope tenant add [--workspace SLUG] [--name NAME] [--arm] <connection options>
+       tenantscope tenant add --admin-consent [--tenant-id ID] [--redirect-url URL] [--workspace SLUG]
+       tenantscope tenant arm --tenant ID|NAME (--sign-in | --redirect-url URL | --reads off|app|delegated)
        tenantscope tenant list [--workspace SLUG] [--format table|json]
+       tenantscope tenant purge --tenant ID|NAME --yes [--workspace SLUG]
        tenantscope sync --tenant ID|NAME [--workspace SLUG]
 
-  tenant add   connect a tenant through its own app registration; the credential is checked by
-               signing in before anything is saved, then sealed in the vault
-  tenant list  tenants of the workspace with their state and last sync
-  sync         read one tenant now, with progress per dataset (the server's worker does this on schedule)
+  tenant add     connect a tenant through its own app registration; the credential is checked by
+                 signing in before anything is saved, then sealed in the vault. --arm: sync also
+                 reads Azure with it (the app needs Reader and Cost Management Reader)
+  tenant add --admin-consent
+                 in two steps: first prints the admin-consent URL of Tenantscope's multi-tenant app
+                 (TENANTSCOPE_APP_CLIENT_ID); open it, accept, then run the command again with
+                 --redirect-url and the address the browser ended on (it need not load)
+  tenant arm     --sign-in prints a delegated ARM sign-in URL (finish it with --redirect-url the
+                 same way); --reads chooses how sync reads Azure, or turns it off
+  tenant list    tenants of the workspace with their state and last sync
+  tenant purge   disconnects the tenant and deletes everything held about it (snapshots, findings,
+                 drift, licence summaries, sync runs); the audit log stays
+  sync           read one tenant now, with progress per dataset (the server's worker does this on schedule)
 
 ${CONNECTION_USAGE}`;
 
@@ -29,10 +42,13 @@ export class CommandUsageError extends Error {}
 
 export async function tenantCommand(argv: string[], config: Config, io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === 'add') return add(rest, config, io);
   if (sub === 'list') return list(rest, config, io);
+  if (sub === 'purge') return purge(rest, config, io);
+  if (sub === 'arm') return arm(rest, config, io);
+  if (sub === 'add' && rest.includes('--admin-consent')) return addByConsent(rest, config, io);
+  if (sub === 'add') return add(rest, config, io);
   throw new CommandUsageError(
-    sub ? `unknown tenant command '${sub}'` : 'expected `tenant add` or `tenant list`',
+    sub ? `unknown tenant command '${sub}'` : 'expected `tenant add`, `arm`, `list` or `purge`',
   );
 }
 
@@ -41,6 +57,7 @@ async function add(argv: string[], config: Config, io: CliIo): Promise<number> {
     ...connectionOptions,
     workspace: { type: 'string' },
     name: { type: 'string' },
+    arm: { type: 'boolean' },
   });
   const connection = parseConnectionFlags(values, io.env);
   if ('error' in connection) throw new CommandUsageError(connection.error);
@@ -62,6 +79,7 @@ async function add(argv: string[], config: Config, io: CliIo): Promise<number> {
         cloud: connection.cloud,
         endpoints: pickOverrides(connection.endpoints, values),
         ...(typeof values.name === 'string' ? { displayName: values.name } : {}),
+        ...(values.arm === true ? { arm: true } : {}),
       },
     );
     io.stdout(
@@ -131,7 +149,10 @@ export async function syncCommand(argv: string[], config: Config, io: CliIo): Pr
   });
 }
 
-async function withRuntime(config: Config, fn: (runtime: Runtime) => Promise<number>): Promise<number> {
+export async function withRuntime(
+  config: Config,
+  fn: (runtime: Runtime) => Promise<number>,
+): Promise<number> {
   const runtime = await openRuntime(config, { migrate: true });
   try {
     return await fn(runtime);
@@ -141,7 +162,7 @@ async function withRuntime(config: Config, fn: (runtime: Runtime) => Promise<num
 }
 
 /** The named workspace, or the only one there is. */
-async function resolveWorkspace(
+export async function resolveWorkspace(
   runtime: Runtime,
   slug: string | undefined,
 ): Promise<{ id: string; slug: string }> {
@@ -176,7 +197,7 @@ function pickOverrides(
   };
 }
 
-function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+export function parse<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
   args: string[],
   options: T,
 ) {

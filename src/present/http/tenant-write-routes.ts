@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TenantscopeError } from '../../platform/errors.ts';
+import { purgeTenant } from '../../tenants/purge-service.ts';
 import { idParams, tenantSchema } from './api-schemas.ts';
-import { inWorkspace, recordAudit } from './auth-plugin.ts';
+import { inWorkspace, memberOf, recordAudit } from './auth-plugin.ts';
 import { defineRoute } from './route-kit.ts';
 import { mustFind } from './tenant-queries.ts';
 import type { TenantRouteDeps } from './tenant-routes.ts';
@@ -74,8 +75,8 @@ export function registerTenantWriteRoutes(app: FastifyInstance, deps: TenantRout
       access: 'owner',
       summary: 'Disconnect a tenant: its stored credential is deleted at once',
       description:
-        'The tenant stays listed as disconnected with its history; syncs stop. Soft-deleting and purging its data ' +
-        'after 30 days is not built yet. Connecting it again (POST /api/tenants) restores it.',
+        'A soft delete: the tenant stays listed as disconnected with its history; syncs stop. Connecting it again ' +
+        'restores it; POST /api/tenants/:id/purge removes its data for good.',
       tags: ['tenants'],
       params: idParams,
       response: tenantSchema,
@@ -84,6 +85,7 @@ export function registerTenantWriteRoutes(app: FastifyInstance, deps: TenantRout
       inWorkspace(deps.db, request, async (tx, member) => {
         const tenant = await mustFind(tx, params.id);
         await tx.deleteFrom('tenant_credentials').where('tenant_id', '=', tenant.id).execute();
+        await tx.deleteFrom('tenant_arm_credentials').where('tenant_id', '=', tenant.id).execute();
         await tx
           .updateTable('tenants')
           .set({
@@ -99,5 +101,30 @@ export function registerTenantWriteRoutes(app: FastifyInstance, deps: TenantRout
         });
         return mustFind(tx, tenant.id);
       }),
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST',
+      url: '/api/tenants/:id/purge',
+      access: 'owner',
+      summary: 'Purge a disconnected tenant: its snapshots, findings, drift, licence summaries and sync runs',
+      description:
+        'Only a disconnected tenant (DELETE /api/tenants/:id first). Everything held about it is deleted and the ' +
+        'tenant is removed; the audit log keeps its entries. This cannot be undone.',
+      tags: ['tenants'],
+      params: idParams,
+      response: z.object({ tenantId: z.string(), snapshots: z.number().int(), syncRuns: z.number().int() }),
+    },
+    async ({ request, params }) => {
+      const member = memberOf(request);
+      return purgeTenant(deps.db, {
+        workspaceId: member.workspaceId,
+        tenantId: params.id,
+        actor: member.personId,
+        ip: member.ip,
+      });
+    },
   );
 }
