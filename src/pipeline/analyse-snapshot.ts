@@ -14,6 +14,7 @@ import { newId } from '../platform/ids.ts';
 import { loadSnapshot } from '../snapshots/snapshot-repo.ts';
 import { withWorkspace } from '../storage/transactions.ts';
 import { findTenant, type TenantRecord } from '../tenants/tenant-repo.ts';
+import { afterDrift } from './baseline-hook.ts';
 import { applyEarlierTriage, EVENT_BATCH, storeComparison, storeEvents } from './drift-store.ts';
 import { getPriceBook, storeLicenceSummary, summariseLicences } from './licence-store.ts';
 import type {
@@ -38,6 +39,9 @@ export async function analyseSnapshot(deps: PipelineDeps, ref: StoredSnapshotRef
     const posture = await runPosture(deps, target, snapshot);
     const licences = await runLicences(deps, target, snapshot, tenant);
     const drift = await runDrift(deps, target, snapshot, tenant);
+    // baseline comparison, standards and drift alerts (baseline-hook.ts)
+    const after = await afterDrift(deps, target, snapshot);
+    deps.logger.debug({ tenantId: ref.tenantId, ...after }, 'baseline, standards and alerts done');
     return { runId, posture, licences, drift };
   });
 }
