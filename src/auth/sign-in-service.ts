@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.ts';
+import type { SymmetricKey } from '../platform/crypto.ts';
 import { TenantscopeError } from '../platform/errors.ts';
 import { hashPassword, verifyPassword } from '../platform/passwords.ts';
 import type { Schema } from '../storage/schema.ts';
@@ -18,10 +19,13 @@ import {
 import { newSessionToken, sessionIdOf } from './session-tokens.ts';
 import { ACCOUNT_RULE, IP_RULE, lockedForMs } from './throttle-policy.ts';
 import { accountKey, clearThrottle, ipKey, readThrottle, recordFailure } from './throttle-repo.ts';
+import { checkSecondFactor, type SecondFactorInput } from './totp-service.ts';
 
 export interface AuthDeps {
   db: Kysely<Schema>;
   clock: Clock;
+  /** the key-encryption keys, to open second-factor secrets (src/auth/totp-service.ts) */
+  keks?: readonly SymmetricKey[] | undefined;
 }
 
 export interface SignedIn {
@@ -50,7 +54,12 @@ const decoy = () => {
  */
 export async function signIn(
   deps: AuthDeps,
-  input: { email: string; password: string; ip: string; workspaceId?: string | undefined },
+  input: {
+    email: string;
+    password: string;
+    ip: string;
+    workspaceId?: string | undefined;
+  } & SecondFactorInput,
 ): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
   const now = deps.clock.now();
@@ -63,7 +72,7 @@ export async function signIn(
   const ok = person?.passwordHash
     ? await verifyPassword(person.passwordHash, input.password)
     : (await verifyPassword(await decoy(), input.password)) && false;
-  if (!person || !ok) {
+  const fail = async (error: TenantscopeError): Promise<never> => {
     const [account] = await recordFailure(
       deps.db,
       [
@@ -73,8 +82,19 @@ export async function signIn(
       now,
     );
     if (person) await auditFailure(deps, person.id, input.ip, account?.lockedUntil ?? null, now);
-    throw new TenantscopeError('TS_ERR_SIGNIN_FAILED', 'the email or the password is wrong');
-  }
+    throw error;
+  };
+  if (!person || !ok)
+    return fail(new TenantscopeError('TS_ERR_SIGNIN_FAILED', 'the email or the password is wrong'));
+  // Asking for the code is not a failure (the password was right); a wrong code counts like a
+  // wrong password, so the lockout also bounds guessing the six digits.
+  const factor = await checkSecondFactor(deps, person.id, input);
+  if (factor === 'missing')
+    throw new TenantscopeError('TS_ERR_SECOND_FACTOR_REQUIRED', 'enter the code from your authenticator app');
+  if (factor === 'wrong')
+    return fail(
+      new TenantscopeError('TS_ERR_SECOND_FACTOR_INVALID', 'the code is wrong or was already used'),
+    );
 
   await clearThrottle(deps.db, keys[0]!);
   await purgeExpiredSessions(deps.db, now);
@@ -136,8 +156,18 @@ async function auditFailure(
   now: Date,
 ): Promise<void> {
   const detail = lockedUntil && lockedUntil > now ? { lockedUntil: lockedUntil.toISOString() } : {};
-  for (const w of await workspacesOf(deps.db, userId))
-    await audit(deps, w.id, userId, 'session.sign_in_failed', ip, detail);
+  await auditPerson(deps, userId, 'session.sign_in_failed', ip, detail);
+}
+
+/** Account-level events (a failed sign-in, a second factor turned on or off) are seen by every workspace of the person. */
+export async function auditPerson(
+  deps: AuthDeps,
+  userId: string,
+  action: string,
+  ip: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  for (const w of await workspacesOf(deps.db, userId)) await audit(deps, w.id, userId, action, ip, detail);
 }
 
 async function audit(
