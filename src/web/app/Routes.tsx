@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { ConnectPage } from './pages/ConnectPage.tsx';
+import { NotAllowedPage, NotFoundPage } from './pages/NotAllowedPage.tsx';
+import { OverviewPage } from './pages/OverviewPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
+import { TenantPage } from './pages/TenantPage.tsx';
+import { matchPath } from './paths.ts';
+import { Redirect } from './router.tsx';
+import { can, useSession } from './session.tsx';
+import type { Role } from './types.ts';
+
+/** Pages a role may not open show why, instead of an empty page or a wall of 403 errors. */
+function Needs({ needs, children }: { needs: Role; children: ReactNode }) {
+  const session = useSession();
+  return can(session.role, needs) ? children : <NotAllowedPage needs={needs} />;
+}
+
+export function Routes({ pathname }: { pathname: string }) {
+  if (pathname === '/' || pathname === '/tenants') return <OverviewPage />;
+  const tenant =
+    matchPath('/tenants/:id/:tab/:item', pathname) ??
+    matchPath('/tenants/:id/:tab', pathname) ??
+    matchPath('/tenants/:id', pathname);
+  if (tenant?.id) {
+    if (!tenant.tab) return <Redirect to={`/tenants/${tenant.id}/posture`} />;
+    return <TenantPage tenantId={tenant.id} tab={tenant.tab} item={tenant.item ?? null} />;
+  }
+  if (pathname === '/connect')
+    return (
+      <Needs needs="admin">
+        <ConnectPage />
+      </Needs>
+    );
+  if (pathname === '/settings' || pathname.startsWith('/settings/'))
+    return (
+      <Needs needs="admin">
+        <SettingsPage />
+      </Needs>
+    );
+  if (pathname === '/audit')
+    return (
+      <Needs needs="owner">
+        <AuditPage />
+      </Needs>
+    );
+  if (pathname === '/not-allowed') return <NotAllowedPage needs="admin" />;
+  return <NotFoundPage />;
+}

@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { api, describeError } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { can, useSession } from '../session.tsx';
+import type { Member, Role } from '../types.ts';
+import { Async, NotYet, PageHeader } from '../ui.tsx';
+import { useApi } from '../use-api.ts';
+import { PriceBookEditor } from './PriceBookEditor.tsx';
+
+const ROLE_WORDS: Record<Role, string> = {
+  owner: 'Owner — everything, including members and the audit log',
+  admin: 'Admin — tenants, syncs, decisions, price book',
+  reports: 'Reports — reads reports and findings only',
+};
+
+export function SettingsPage() {
+  const { me } = useSession();
+  return (
+    <>
+      <PageHeader title={`Settings · ${me.workspace?.name ?? ''}`} />
+      <div className="grid-2">
+        <Members />
+        <PriceBookEditor />
+        <NotYet title="Branding">
+          Your logo, colours and sender name on reports. Comes with scheduled reports.
+        </NotYet>
+        <NotYet title="Retention">
+          How long snapshots, findings, drift events and the audit log are kept (today: everything is kept;
+          the audit log is meant for 365 days).
+        </NotYet>
+      </div>
+    </>
+  );
+}
+
+function Members() {
+  const { role, me } = useSession();
+  const loaded = useApi<{ members: Member[] }>('/api/members');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const owner = can(role, 'owner');
+  const change = async (m: Member, next: Role) => {
+    setMessage(null);
+    try {
+      await api('PATCH', `/api/members/${m.id}`, { role: next });
+      setMessage({ ok: true, text: `${m.displayName ?? m.email} is now ${next}.` });
+    } catch (e) {
+      setMessage({ ok: false, text: describeError(e) });
+    }
+    loaded.reload();
+  };
+  return (
+    <section className="card span-2" aria-labelledby="members-h">
+      <h2 id="members-h">Members</h2>
+      {!owner && <p className="muted small">Only an owner can change roles.</p>}
+      {message && (
+        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      <Async loaded={loaded} what="the members">
+        {({ members }) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Role</th>
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <tr key={m.id}>
+                    <th scope="row">
+                      {m.displayName ?? m.email}
+                      {m.id === me.person.id && <span className="muted"> (you)</span>}
+                      <div className="muted small">{m.email}</div>
+                    </th>
+                    <td>
+                      {owner ? (
+                        <label>
+                          <span className="visually-hidden">Role of {m.email}</span>
+                          <select value={m.role} onChange={(e) => void change(m, e.target.value as Role)}>
+                            {(Object.keys(ROLE_WORDS) as Role[]).map((r) => (
+                              <option key={r} value={r}>
+                                {r}
+                              </option>
+                            ))}
+                          </select>
+                        </label>
+                      ) : (
+                        m.role
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Async>
+      <dl className="role-words small">
+        {(Object.entries(ROLE_WORDS) as [Role, string][]).map(([r, words]) => (
+          <div key={r}>
+            <dt>{r}</dt>
+            <dd>{words.split(' — ')[1]}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted small">
+        Inviting people by email is <strong>not yet</strong> built (it needs email delivery); members are
+        added with the command line for now. Last read {formatDateTime(new Date().toISOString())}.
+      </p>
+    </section>
+  );
+}

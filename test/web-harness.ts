@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
+import { type Jobs, startJobs } from '../src/jobs/job-queue.ts';
+import { pipelineHooks } from '../src/pipeline/analyse-snapshot.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { generateKey } from '../src/platform/crypto.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { hashPassword } from '../src/platform/passwords.ts';
+import { buildApp } from '../src/present/http/app.ts';
+import type { Database } from '../src/storage/database.ts';
+import type { MemberRole } from '../src/storage/schema.ts';
+import { withSystem, withWorkspace } from '../src/storage/transactions.ts';
+import { type SyncDeps, syncTenant } from '../src/sync/sync-service.ts';
+import { connectAppRegistration } from '../src/tenants/connect-service.ts';
+import { createVault } from '../src/tenants/credential-vault.ts';
+import type { TenantRecord } from '../src/tenants/tenant-repo.ts';
+import { createPerson, createWorkspace, upsertMembership } from '../src/workspaces/workspace-repo.ts';
+import { control } from './drift-emulator-harness.ts';
+import { openTestDatabase } from './helpers/database.ts';
+
+/** Debian's chromium package; the suite never downloads a browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.resolve('test-results');
+
+export interface WebWorld {
+  url: string;
+  app: FastifyInstance;
+  database: Database;
+  emulator: RunningEmulator;
+  jobs: Jobs;
+  browser: Browser;
+  workspaceId: string;
+  tenant: TenantRecord;
+  people: Record<'owner' | 'admin' | 'reader', { id: string; email: string; password: string }>;
+  /** what the server logged at warn or above: a suite ends with none */
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Debian's Chromium. Missing, the suite fails (never skips) and says how to install it.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run \`apt-get install chromium\` (Debian's package; .ci/run does it)`,
+    );
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/**
+ * The real product on loopback: a database of its own, the emulator serving one small tenant,
+ * connected through its app registration and synced once by the pipeline; the job queue with an
+ * inline worker (so "Sync now" in the page really syncs); the app listening on port 0; and the
+ * browser. People: an owner, an admin and a `reports` member.
+ */
+export async function openWebWorld(): Promise<WebWorld> {
+  const warnings: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      warnings.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'warn', destination });
+  const [emulator, database, browser] = await Promise.all([
+    startEmulator({ tenants: [{ users: 60, profile: 'typical', seed: 'web-app' }] }),
+    openTestDatabase(),
+    launchChromium(),
+  ]);
+  const vault = createVault([generateKey()]);
+  const sync: SyncDeps = {
+    db: database.db,
+    vault,
+    clock: systemClock,
+    logger,
+    extraCaFile: emulator.caFile,
+    ...pipelineHooks({ db: database.db, clock: systemClock, logger }),
+  };
+  const workspaceId = (
+    await withSystem(database.db, (tx) => createWorkspace(tx, { slug: 'web', name: 'Northwind MSP' }))
+  ).id;
+  const people = {
+    owner: await person(database, workspaceId, 'owner', 'owner@web.test', 'Olivia Owner'),
+    admin: await person(database, workspaceId, 'admin', 'admin@web.test', 'Adam Admin'),
+    reader: await person(database, workspaceId, 'reports', 'reader@web.test', 'Rita Reader'),
+  };
+  const t = emulator.tenants[0]!;
+  const tenant = await connectAppRegistration(sync, {
+    workspaceId,
+    actor: people.owner.id,
+    microsoftTenantId: t.tenantId,
+    clientId: t.clientId,
+    credential: { kind: 'secret', clientSecret: t.clientSecret },
+    cloud: 'global',
+    endpoints: {
+      authorityHost: emulator.authorityHost,
+      graphUrl: emulator.graphUrl,
+      armUrl: emulator.armUrl,
+    },
+    displayName: 'Contoso Web',
+  });
+  const first = await syncTenant(sync, { workspaceId, tenantId: tenant.id, trigger: 'manual' });
+  expect(first.status).toBe('succeeded');
+  // the next read comes soon after (a person pressing "Sync now"): refill Graph's CA bucket first
+  await control(emulator, 'POST', '/throttle/reset');
+  const jobs = await startJobs({ database, logger, worker: true, sync });
+  const app = await buildApp({
+    config: { tls: false },
+    database,
+    logger,
+    jobs,
+    connect: { vault, extraCaFile: emulator.caFile },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    url,
+    app,
+    database,
+    emulator,
+    jobs,
+    browser,
+    workspaceId,
+    tenant,
+    people,
+    warnings,
+    async close() {
+      await browser.close().catch(() => {});
+      // the page is gone; a client that left a response unread must not hold the close
+      app.server.closeAllConnections();
+      await app.close();
+      await jobs.stop();
+      await emulator.close();
+      await database.close();
+    },
+  };
+}
+
+async function person(
+  db: Database,
+  workspaceId: string,
+  role: MemberRole,
+  email: string,
+  displayName: string,
+) {
+  const password = `pw-${role}-${Math.random().toString(36).slice(2)}`;
+  const passwordHash = await hashPassword(password);
+  const p = await withSystem(db.db, (tx) => createPerson(tx, { email, displayName, passwordHash }));
+  await withWorkspace(db.db, workspaceId, (tx) => upsertMembership(tx, workspaceId, p.id, role));
+  return { id: p.id, email, password };
+}
+
+/** Signs in through the page, as a person would. */
+export async function signIn(
+  page: Page,
+  url: string,
+  who: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(SCREENSHOTS, `web-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
