@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { roleAllows } from '../src/auth/roles.ts';
+import { generateKey } from '../src/platform/crypto.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp } from '../src/present/http/app.ts';
@@ -32,6 +33,7 @@ async function insertTenant(workspaceId: string, name: string): Promise<string> 
 
 beforeAll(async () => {
   h = await openHarness({
+    keks: [generateKey()],
     jobs: {
       enqueueSync: async (job) => {
         enqueued.push(job);
@@ -85,6 +87,16 @@ const rules: Record<string, Rule> = {
     ok: 200,
   },
   'GET /api/permissions': { access: 'signedIn', call: () => ({ url: '/api/permissions' }), ok: 200 },
+  'GET /api/me/totp': { access: 'signedIn', call: () => ({ url: '/api/me/totp' }), ok: 200 },
+  // enrolment only starts (nothing changes at sign-in until confirmed), so every caller may repeat it
+  'POST /api/me/totp': { access: 'signedIn', call: () => ({ url: '/api/me/totp' }), ok: 200 },
+  'POST /api/me/totp/confirm': {
+    access: 'signedIn',
+    call: () => ({ url: '/api/me/totp/confirm', body: {} }),
+    ok: 400,
+  },
+  // nobody here has a second factor on: turning it off is refused as a state error
+  'DELETE /api/me/totp': { access: 'signedIn', call: () => ({ url: '/api/me/totp', body: {} }), ok: 409 },
   'GET /api/tenants': { access: 'reports', call: () => ({ url: '/api/tenants' }), ok: 200 },
   'POST /api/tenants': { access: 'admin', call: () => ({ url: '/api/tenants', body: {} }), ok: 400 },
   'GET /api/tenants/:id': { access: 'reports', call: () => ({ url: `/api/tenants/${tenantA}` }), ok: 200 },
@@ -113,6 +125,29 @@ const rules: Record<string, Rule> = {
     call: async () => ({ url: `/api/tenants/${await insertTenant(wsA, 'To disconnect')}` }),
     ok: 200,
   },
+  // connect-routes.ts: this harness configures no multi-tenant app, so starting and finishing answer 409
+  'POST /api/connect/admin-consent': {
+    access: 'admin',
+    call: () => ({ url: '/api/connect/admin-consent', body: {} }),
+    ok: 409,
+  },
+  'POST /api/tenants/:id/arm/sign-in': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/arm/sign-in` }),
+    ok: 409,
+  },
+  'GET /api/connect/callback': { access: 'admin', call: () => ({ url: '/api/connect/callback' }), ok: 409 },
+  'PUT /api/tenants/:id/arm': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/arm`, body: { reads: 'off' } }),
+    ok: 200,
+  },
+  // a connected tenant cannot be purged: the owner gets past authorisation to the state check
+  'POST /api/tenants/:id/purge': {
+    access: 'owner',
+    call: () => ({ url: `/api/tenants/${tenantA}/purge` }),
+    ok: 409,
+  },
   'GET /api/members': { access: 'admin', call: () => ({ url: '/api/members' }), ok: 200 },
   'PATCH /api/members/:id': {
     access: 'owner',
@@ -126,6 +161,199 @@ const rules: Record<string, Rule> = {
     ok: 200,
   },
   'GET /api/docs': { access: 'public', call: () => ({ url: '/api/docs' }), ok: 200 },
+  // analysis views (finding-, posture-, drift-, licence-, price-book- and overview-routes.ts); a
+  // tenant never synced: empty lists, and 404 where a finding or an event is named
+  'GET /api/overview': { access: 'reports', call: () => ({ url: '/api/overview' }), ok: 200 },
+  'GET /api/findings': { access: 'reports', call: () => ({ url: '/api/findings' }), ok: 200 },
+  'GET /api/tenants/:id/findings': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/findings` }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/findings/:checkId': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/findings/ca-block-legacy-auth` }),
+    ok: 404,
+  },
+  'PUT /api/tenants/:id/findings/:checkId/acceptance': {
+    access: 'admin',
+    call: () => ({
+      url: `/api/tenants/${tenantA}/findings/ca-block-legacy-auth/acceptance`,
+      body: { reason: 'role matrix', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    }),
+    ok: 200,
+  },
+  'DELETE /api/tenants/:id/findings/:checkId/acceptance': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/findings/ten-security-defaults-state/acceptance` }),
+    ok: 404,
+  },
+  'GET /api/tenants/:id/score-history': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/score-history` }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/exceptions': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/exceptions` }),
+    ok: 200,
+  },
+  'PUT /api/tenants/:id/exceptions': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/exceptions`, body: { breakGlass: [] } }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/drift': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/drift` }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/drift/comparisons': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/drift/comparisons` }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/drift/timeline': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/drift/timeline?objectKind=domain&objectId=contoso.test` }),
+    ok: 200,
+  },
+  'PATCH /api/drift-events/:eventId': {
+    access: 'admin',
+    call: () => ({ url: `/api/drift-events/${newId()}`, body: { state: 'accepted' } }),
+    ok: 404,
+  },
+  'GET /api/tenants/:id/licences': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/licences` }),
+    ok: 200,
+  },
+  'GET /api/tenants/:id/licences/users': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/licences/users` }),
+    ok: 200,
+  },
+  'GET /api/licences': { access: 'reports', call: () => ({ url: '/api/licences' }), ok: 200 },
+  'GET /api/licences/export.csv': {
+    access: 'reports',
+    call: () => ({ url: '/api/licences/export.csv' }),
+    ok: 200,
+  },
+  'GET /api/price-book': { access: 'admin', call: () => ({ url: '/api/price-book' }), ok: 200 },
+  'PUT /api/price-book': { access: 'admin', call: () => ({ url: '/api/price-book', body: {} }), ok: 400 },
+  'DELETE /api/price-book': { access: 'admin', call: () => ({ url: '/api/price-book' }), ok: 200 },
+  // baselines, standards and alerts (baseline-, standard- and alert-routes.ts); a tenant never
+  // synced has no snapshot to pin, and the ids named below do not exist
+  'GET /api/tenants/:id/baseline': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/baseline` }),
+    ok: 200,
+  },
+  'PUT /api/tenants/:id/baseline': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/baseline`, body: {} }),
+    ok: 404,
+  },
+  'DELETE /api/tenants/:id/baseline': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/baseline` }),
+    ok: 204,
+  },
+  'GET /api/tenants/:id/baseline/comparison': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/baseline/comparison` }),
+    ok: 200,
+  },
+  'POST /api/tenants/:id/baseline/comparison': {
+    access: 'admin',
+    call: () => ({ url: `/api/tenants/${tenantA}/baseline/comparison` }),
+    ok: 200,
+  },
+  'GET /api/standards': { access: 'reports', call: () => ({ url: '/api/standards' }), ok: 200 },
+  'POST /api/standards': { access: 'admin', call: () => ({ url: '/api/standards', body: {} }), ok: 400 },
+  'GET /api/standards/:id': {
+    access: 'reports',
+    call: () => ({ url: `/api/standards/${newId()}` }),
+    ok: 404,
+  },
+  'PUT /api/standards/:id': {
+    access: 'admin',
+    call: () => ({ url: `/api/standards/${newId()}`, body: {} }),
+    ok: 404,
+  },
+  'DELETE /api/standards/:id': {
+    access: 'admin',
+    call: () => ({ url: `/api/standards/${newId()}` }),
+    ok: 404,
+  },
+  'PUT /api/standards/:id/tenants/:tenantId': {
+    access: 'admin',
+    call: () => ({ url: `/api/standards/${newId()}/tenants/${tenantA}`, body: {} }),
+    ok: 404,
+  },
+  'DELETE /api/standards/:id/tenants/:tenantId': {
+    access: 'admin',
+    call: () => ({ url: `/api/standards/${newId()}/tenants/${tenantA}` }),
+    ok: 404,
+  },
+  'POST /api/standards/:id/evaluate': {
+    access: 'admin',
+    call: () => ({ url: `/api/standards/${newId()}/evaluate` }),
+    ok: 404,
+  },
+  'GET /api/tenants/:id/standards': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/standards` }),
+    ok: 200,
+  },
+  'GET /api/alert-rules': { access: 'reports', call: () => ({ url: '/api/alert-rules' }), ok: 200 },
+  'POST /api/alert-rules': { access: 'admin', call: () => ({ url: '/api/alert-rules', body: {} }), ok: 400 },
+  'GET /api/alert-rules/:id': {
+    access: 'reports',
+    call: () => ({ url: `/api/alert-rules/${newId()}` }),
+    ok: 404,
+  },
+  'PATCH /api/alert-rules/:id': {
+    access: 'admin',
+    call: () => ({ url: `/api/alert-rules/${newId()}`, body: { name: 'x' } }),
+    ok: 404,
+  },
+  'DELETE /api/alert-rules/:id': {
+    access: 'admin',
+    call: () => ({ url: `/api/alert-rules/${newId()}` }),
+    ok: 404,
+  },
+  'POST /api/alert-rules/:id/test': {
+    access: 'admin',
+    call: () => ({ url: `/api/alert-rules/${newId()}/test` }),
+    ok: 404,
+  },
+  'GET /api/alert-deliveries': { access: 'reports', call: () => ({ url: '/api/alert-deliveries' }), ok: 200 },
+  // invitations and password resets (invitation- and password-reset-routes.ts): an empty body is
+  // a validation error past authorisation; unknown links are refused as invalid; asking for a
+  // reset always answers 202
+  'POST /api/invitations': { access: 'owner', call: () => ({ url: '/api/invitations', body: {} }), ok: 400 },
+  'GET /api/invitations': { access: 'owner', call: () => ({ url: '/api/invitations' }), ok: 200 },
+  'DELETE /api/invitations/:id': {
+    access: 'owner',
+    call: () => ({ url: `/api/invitations/${newId()}` }),
+    ok: 404,
+  },
+  'POST /api/invitations/accept': {
+    access: 'public',
+    call: () => ({ url: '/api/invitations/accept', body: { token: 'x', password: PASSWORD } }),
+    ok: 400,
+  },
+  'POST /api/password-reset': {
+    access: 'public',
+    call: () => ({ url: '/api/password-reset', body: { email: 'nobody@example.com' } }),
+    ok: 202,
+  },
+  'POST /api/password-reset/confirm': {
+    access: 'public',
+    call: () => ({ url: '/api/password-reset/confirm', body: { token: 'x', password: PASSWORD } }),
+    ok: 400,
+  },
 };
 
 type Caller = 'anonymous' | MemberRole;

@@ -82,6 +82,26 @@ const fixtures: Record<string, Fixture> = {
     },
     update: { column: 'status', value: 'failed' },
   },
+  connect_states: {
+    insert: async (tx, workspaceId) => {
+      const hash = newId().replaceAll('-', '').padEnd(64, '0');
+      await sql`INSERT INTO connect_states (state_hash, workspace_id, actor, purpose, microsoft_tenant_id, cloud, redirect_uri, expires_at)
+        VALUES (${hash}, ${workspaceId}, 'cli', 'admin-consent', 'organizations', 'global', 'http://127.0.0.1/cb', now())`.execute(
+        tx,
+      );
+      return { column: 'state_hash', value: hash };
+    },
+    update: { column: 'actor', value: 'taken over' },
+  },
+  tenant_arm_credentials: {
+    insert: async (tx, workspaceId) => {
+      const tenantId = await insertTenant(tx, workspaceId);
+      await sql`INSERT INTO tenant_arm_credentials (tenant_id, workspace_id, kind, client_id, wrapped_data_key, secret_ciphertext)
+        VALUES (${tenantId}, ${workspaceId}, 'refresh-token', 'c', 'v1.k.i.c.t', 'v1.k.i.c.t')`.execute(tx);
+      return { column: 'tenant_id', value: tenantId };
+    },
+    update: { column: 'secret_ciphertext', value: 'replaced' },
+  },
   notifications: {
     insert: async (tx, workspaceId) => {
       const id = newId();
@@ -200,6 +220,95 @@ const fixtures: Record<string, Fixture> = {
     },
     update: { column: 'status', value: 'failed' },
   },
+  // ---- baselines, standards, alerts (0007_baselines_alerts.sql) ----
+  tenant_baselines: {
+    insert: async (tx, workspaceId) => {
+      const snapshotId = await insertSnapshot(tx, workspaceId);
+      await sql`INSERT INTO tenant_baselines (tenant_id, workspace_id, snapshot_id, collected_at, pinned_by, pinned_at)
+        SELECT tenant_id, ${workspaceId}, id, now(), 'cli', now() FROM snapshots WHERE id = ${snapshotId}`.execute(
+        tx,
+      );
+      return { column: 'snapshot_id', value: snapshotId };
+    },
+    update: { column: 'pinned_by', value: 'someone else' },
+  },
+  baseline_comparisons: {
+    insert: async (tx, workspaceId) => {
+      const id = newId();
+      const snapshotId = await insertSnapshot(tx, workspaceId);
+      await sql`INSERT INTO baseline_comparisons (id, workspace_id, tenant_id, baseline_snapshot_id, baseline_collected_at, snapshot_id, collected_at, compared_at)
+        SELECT ${id}, ${workspaceId}, tenant_id, id, now(), id, now(), now() FROM snapshots WHERE id = ${snapshotId}`.execute(
+        tx,
+      );
+      return { column: 'id', value: id };
+    },
+    update: { column: 'events', value: '[{"kind":"added"}]' },
+  },
+  standards: {
+    insert: async (tx, workspaceId) => ({ column: 'id', value: await insertStandard(tx, workspaceId) }),
+    update: { column: 'name', value: 'taken over' },
+  },
+  standard_assignments: {
+    insert: async (tx, workspaceId) => {
+      const standardId = await insertStandard(tx, workspaceId);
+      const tenantId = await insertTenant(tx, workspaceId);
+      await sql`INSERT INTO standard_assignments (standard_id, tenant_id, workspace_id, assigned_by, assigned_at)
+        VALUES (${standardId}, ${tenantId}, ${workspaceId}, 'cli', now())`.execute(tx);
+      return { column: 'standard_id', value: standardId };
+    },
+    update: { column: 'overrides', value: '{"r1":{"skip":true,"reason":"x"}}' },
+  },
+  standard_results: {
+    insert: async (tx, workspaceId) => {
+      const id = newId();
+      const standardId = await insertStandard(tx, workspaceId);
+      const snapshotId = await insertSnapshot(tx, workspaceId);
+      await sql`INSERT INTO standard_results (id, workspace_id, standard_id, tenant_id, snapshot_id, collected_at, standard_version, summary, results, evaluated_at)
+        SELECT ${id}, ${workspaceId}, ${standardId}, tenant_id, id, now(), 1, '{}', '[]', now() FROM snapshots WHERE id = ${snapshotId}`.execute(
+        tx,
+      );
+      return { column: 'id', value: id };
+    },
+    update: { column: 'results', value: '[]' },
+  },
+  alert_rules: {
+    insert: async (tx, workspaceId) => ({ column: 'id', value: await insertAlertRule(tx, workspaceId) }),
+    update: { column: 'webhook_url', value: 'https://attacker.example/hook' },
+  },
+  alert_deliveries: {
+    insert: async (tx, workspaceId) => {
+      const id = newId();
+      const ruleId = await insertAlertRule(tx, workspaceId);
+      await sql`INSERT INTO alert_deliveries (id, workspace_id, rule_id, channel, kind, status, target, payload, created_at)
+        VALUES (${id}, ${workspaceId}, ${ruleId}, 'webhook', 'test', 'pending', 'https://hooks.example/x', '{}', now())`.execute(
+        tx,
+      );
+      return { column: 'id', value: id };
+    },
+    update: { column: 'status', value: 'delivered' },
+  },
+  // ---- email delivery and invitations (0009_delivery.sql, src/delivery/, src/auth/) ----
+  email_outbox: {
+    insert: async (tx, workspaceId) => {
+      const id = newId();
+      await sql`INSERT INTO email_outbox (id, workspace_id, kind, to_address, content, created_at)
+        VALUES (${id}, ${workspaceId}, 'invitation', 'someone@example.com', '{}', now())`.execute(tx);
+      return { column: 'id', value: id };
+    },
+    update: { column: 'to_address', value: 'attacker@example.com' },
+  },
+  invitations: {
+    insert: async (tx, workspaceId) => {
+      const id = newId();
+      const hash = newId().replaceAll('-', '').padEnd(64, '0');
+      await sql`INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, created_at, expires_at)
+        VALUES (${id}, ${workspaceId}, ${`${id}@example.com`}, 'reports', ${hash}, 'cli', now(), now() + interval '7 days')`.execute(
+        tx,
+      );
+      return { column: 'id', value: id };
+    },
+    update: { column: 'role', value: 'owner' },
+  },
 };
 
 async function insertComparison(tx: Tx, workspaceId: string): Promise<string> {
@@ -207,6 +316,20 @@ async function insertComparison(tx: Tx, workspaceId: string): Promise<string> {
   const tenantId = await insertTenant(tx, workspaceId);
   await sql`INSERT INTO drift_comparisons (id, workspace_id, tenant_id, to_collected_at, status)
     VALUES (${id}, ${workspaceId}, ${tenantId}, now(), 'noPrevious')`.execute(tx);
+  return id;
+}
+
+async function insertStandard(tx: Tx, workspaceId: string): Promise<string> {
+  const id = newId();
+  await sql`INSERT INTO standards (id, workspace_id, name, document, updated_by, updated_at)
+    VALUES (${id}, ${workspaceId}, ${`S ${id}`}, '{}', 'cli', now())`.execute(tx);
+  return id;
+}
+
+async function insertAlertRule(tx: Tx, workspaceId: string): Promise<string> {
+  const id = newId();
+  await sql`INSERT INTO alert_rules (id, workspace_id, name, min_severity, created_by, updated_at)
+    VALUES (${id}, ${workspaceId}, 'R', 'high', 'cli', now())`.execute(tx);
   return id;
 }
 

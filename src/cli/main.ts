@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../platform/config.ts';
 import { formatErrorLine, isTenantscopeError } from '../platform/errors.ts';
 import { scrubText } from '../platform/logger.ts';
+import { BASELINE_USAGE, baselineCommand, driftTimelineCommand } from './commands/baseline.ts';
 import { configCheckCommand } from './commands/config-check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
@@ -46,6 +47,12 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     if (command === '--help' || command === '-h' || command === 'help') return printUsage(io);
     if (command === '--version' || command === 'version') return printVersion(io, rest);
     if (command === 'emulator') return await runEmulator(rest, io);
+    // The stored timeline of one object needs the database, unlike the offline `drift`.
+    if (command === 'drift' && rest[0] === 'timeline') {
+      const cfg = loadConfig(io.env);
+      config = cfg;
+      return await withCommandUsage(() => driftTimelineCommand(rest.slice(1), cfg, io), BASELINE_USAGE);
+    }
     // Offline analysis commands: each parses its own flags and needs no database.
     const offline = offlineCommands[command];
     if (offline) return await offline(rest, io);
@@ -89,6 +96,8 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
         return await withCommandUsage(() => tenantCommand(rest, loaded(), io), TENANT_USAGE);
       case 'sync':
         return await withCommandUsage(() => syncCommand(rest, loaded(), io), TENANT_USAGE);
+      case 'baseline':
+        return await withCommandUsage(() => baselineCommand(rest, loaded(), io), BASELINE_USAGE);
       case 'keys':
         return await withCommandUsage(() => keysCommand(rest, loaded(), io), KEYS_USAGE);
       case 'worker': {

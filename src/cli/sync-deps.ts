@@ -6,12 +6,14 @@ import { createVault } from '../tenants/credential-vault.ts';
 import type { Runtime } from './runtime.ts';
 
 /** What every sync needs, the same for the inline worker, `tenantscope worker` and `tenantscope sync`. */
-export function syncDepsFor(runtime: Runtime, config: Pick<Config, 'extraCaFile'>): SyncDeps {
+export function syncDepsFor(runtime: Runtime, config: Pick<Config, 'extraCaFile' | 'app'>): SyncDeps {
   const base = { db: runtime.database.db, clock: systemClock, logger: runtime.logger };
   return {
     ...base,
     vault: createVault([runtime.masterKey.key]),
     extraCaFile: config.extraCaFile,
+    // Tenantscope's own multi-tenant app: admin-consent tenants and delegated ARM sign-ins
+    app: config.app,
     // after each snapshot: posture findings, drift against the previous one, licence summary
     ...pipelineHooks(base),
   };

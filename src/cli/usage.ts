@@ -14,6 +14,8 @@ Commands:
   scan                 evaluate the security posture ruleset on a snapshot file or a live tenant
   checks list          print the posture check catalogue
   drift                configuration drift between two snapshot files, with who changed it
+                       (drift timeline --tenant T --kind K --object ID: one object's stored history)
+  baseline set|show    pin a tenant's baseline snapshot / show it and the comparison with it
   licences             licence inventory, idle accounts and waste in money from snapshot files
   emulator             run the Microsoft emulator (identity, Graph, ARM) with a generated tenant
   version              print the version

@@ -1,5 +1,12 @@
 import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
+import {
+  attemptDelivery,
+  type DeliveryJob,
+  markQueued,
+  pendingWebhookDeliveries,
+} from '../alerts/alert-delivery.ts';
+import { type EmailJobsOptions, registerEmailJobs } from '../delivery/email-jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Database } from '../storage/database.ts';
 import { withSystem } from '../storage/transactions.ts';
@@ -7,6 +14,8 @@ import { type SyncDeps, syncTenant } from '../sync/sync-service.ts';
 
 export const SYNC_QUEUE = 'tenant-sync';
 const DUE_QUEUE = 'sync-due';
+/** One job per webhook delivery (src/alerts/); the `sync-due` sweep also queues recorded ones. */
+export const ALERT_QUEUE = 'alert-webhook';
 
 export interface SyncJob {
   workspaceId: string;
@@ -17,6 +26,10 @@ export interface SyncJob {
 export interface Jobs {
   /** Queues a sync; a tenant has at most one queued (pg-boss `short` policy) and one running (the sync lock). */
   enqueueSync(job: SyncJob): Promise<string | null>;
+  /** Queues every webhook delivery the analysis recorded and nobody queued yet; returns how many. */
+  queuePendingAlerts(): Promise<number>;
+  /** Hands every waiting outbox message to the email queue (src/delivery/); returns how many. */
+  queuePendingEmails(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -29,9 +42,20 @@ export interface Jobs {
  * unfinished snapshot, so no partial snapshot is ever visible.
  */
 export async function startJobs(
-  options:
+  options: (
     | { database: Database; logger: Logger; worker: false }
-    | { database: Database; logger: Logger; worker: true; sync: SyncDeps },
+    | {
+        database: Database;
+        logger: Logger;
+        worker: true;
+        sync: SyncDeps;
+        /** webhook retries: tests shorten the delay */
+        alertRetry?: { limit: number; delaySeconds: number };
+      }
+  ) & {
+    /** email delivery (src/delivery/); without it emails wait in the outbox */
+    email?: Omit<EmailJobsOptions, 'worker'>;
+  },
 ): Promise<Jobs> {
   const boss = new PgBoss({
     ...options.database.connection,
@@ -50,6 +74,33 @@ export async function startJobs(
     expireInSeconds: 3_600,
   });
   await boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, policy: 'singleton', expireInSeconds: 300 });
+  // Webhook retries back off exponentially (pg-boss: about delay × 2^n, with jitter): with 30 s
+  // and 6 retries the last attempt is roughly half an hour to an hour after the first, long
+  // enough to ride out a receiver's restart or deploy without piling up work.
+  const alertRetry = (options.worker && options.alertRetry) || { limit: 6, delaySeconds: 30 };
+  await boss.createQueue(ALERT_QUEUE, {
+    name: ALERT_QUEUE,
+    policy: 'standard',
+    retryLimit: alertRetry.limit,
+    retryDelay: alertRetry.delaySeconds,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  });
+  const queuePendingAlerts = async () => {
+    const pending = await pendingWebhookDeliveries(options.database.db);
+    for (const job of pending) {
+      // queued first, marked after (outside any transaction): a crash in between queues it again
+      // at the next sweep, and the attempt skips a delivery already delivered
+      await boss.send(ALERT_QUEUE, job, { singletonKey: job.deliveryId });
+      await markQueued(options.database.db, job);
+    }
+    return pending.length;
+  };
+
+  const emails = options.email
+    ? await registerEmailJobs(boss, { ...options.email, worker: options.worker })
+    : undefined;
+  const queuePendingEmails = async () => (emails ? emails.queuePendingEmails() : 0);
 
   const enqueueSync = (job: SyncJob) => boss.send(SYNC_QUEUE, job, { singletonKey: job.tenantId });
   // Running syncs stop at their next page when the process shuts down; the tenant resumes soon after.
@@ -72,18 +123,41 @@ export async function startJobs(
       } finally {
         running.delete(abort);
       }
+      // the analysis after the sync may have recorded drift notifications: send them now
+      await queuePendingAlerts().catch((err) => options.logger.warn({ err }, 'queueing alerts failed'));
+      // …and credential-expiry emails (src/sync/credential-expiry.ts)
+      await queuePendingEmails().catch((err) => options.logger.warn({ err }, 'queueing emails failed'));
     });
     await boss.work(DUE_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
       for (const due of await dueTenants(options.database, sync.clock.now()))
         await enqueueSync({ ...due, trigger: 'schedule' });
+      // the minute sweep also queues drift notifications a sync job did not (src/alerts/)
+      await queuePendingAlerts();
     });
     await boss.schedule(DUE_QUEUE, '* * * * *');
+    const deliveryDeps = { db: options.database.db, vault: sync.vault, clock: sync.clock };
+    await boss.work<DeliveryJob>(
+      ALERT_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+      async ([job]) => {
+        if (!job) return;
+        const attempt = await attemptDelivery(deliveryDeps, job.data, job.retryCount >= job.retryLimit);
+        if (attempt && !attempt.ok)
+          options.logger.warn(
+            { deliveryId: job.data.deliveryId, error: attempt.error },
+            'webhook delivery failed',
+          );
+      },
+    );
   }
   return {
     enqueueSync,
+    queuePendingAlerts,
+    queuePendingEmails,
     async stop() {
       for (const abort of running) abort.abort();
       await boss.stop({ graceful: true, timeout: 15_000, wait: true });
+      emails?.stop();
     },
   };
 }

@@ -43,8 +43,24 @@ describe('loadConfig', () => {
     [{ TENANTSCOPE_PUBLIC_URL: 'ftp://x' }, /^TENANTSCOPE_PUBLIC_URL /],
     [{ TENANTSCOPE_DEMO_PASSWORD: 'short' }, /^TENANTSCOPE_DEMO_PASSWORD must be at least 12 characters/],
     [{ TENANTSCOPE_MASTER_KEY: KEY, TENANTSCOPE_MASTER_KEY_FILE: '/k' }, /both set/],
+    [{ TENANTSCOPE_TRUST_PROXY: 'true' }, /^TENANTSCOPE_TRUST_PROXY must be a number of proxy hops/],
+    [{ TENANTSCOPE_TRUST_PROXY: '0' }, /^TENANTSCOPE_TRUST_PROXY /],
+    [{ TENANTSCOPE_TRUST_PROXY: '10.0.0.0/33' }, /^TENANTSCOPE_TRUST_PROXY /],
+    [{ TENANTSCOPE_TRUST_PROXY: '10.0.0.1, proxy.local' }, /^TENANTSCOPE_TRUST_PROXY /],
   ])('%o is refused with a message naming the setting', (env, message) => {
     expect(configError(env)).toMatch(message);
+  });
+
+  test.each([
+    [undefined, false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8 , ::1 ,fd00::/8', ['10.0.0.0/8', '::1', 'fd00::/8']],
+  ])('TENANTSCOPE_TRUST_PROXY=%j trusts %j', (value, expected) => {
+    expect(
+      loadConfig(value === undefined ? {} : { TENANTSCOPE_TRUST_PROXY: value }, '/srv').trustProxy,
+    ).toEqual(expected);
   });
 
   test('a refused secret is never quoted back', () => {

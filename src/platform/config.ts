@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { TenantscopeError } from './errors.ts';
@@ -64,6 +66,30 @@ export const settings = [
     help: 'the address people use; `https://…` turns on HSTS',
   },
   {
+    name: 'TENANTSCOPE_TRUST_PROXY',
+    default: '(unset: trust no proxy)',
+    secret: false,
+    help: 'behind a reverse proxy: the number of proxy hops, or its addresses/CIDRs comma-separated; the client address from `X-Forwarded-For` then feeds the audit log, lockout and rate limits',
+  },
+  {
+    name: 'TENANTSCOPE_APP_CLIENT_ID',
+    default: '(unset: admin consent and delegated ARM off)',
+    secret: false,
+    help: 'client id of Tenantscope’s own multi-tenant app registration, for admin-consent and delegated-ARM connections',
+  },
+  {
+    name: 'TENANTSCOPE_APP_CLIENT_SECRET',
+    default: '(unset)',
+    secret: true,
+    help: 'that app’s client secret (needed with `TENANTSCOPE_APP_CLIENT_ID`)',
+  },
+  {
+    name: 'TENANTSCOPE_APP_CLIENT_SECRET_FILE',
+    default: '(unset)',
+    secret: false,
+    help: 'file holding that app’s client secret, instead of the variable',
+  },
+  {
     name: 'TENANTSCOPE_DEMO_EMAIL',
     default: 'owner@demo.tenantscope.test',
     secret: false,
@@ -74,6 +100,18 @@ export const settings = [
     default: '(generated, printed once)',
     secret: true,
     help: 'the demo owner password (`tenantscope demo`)',
+  },
+  {
+    name: 'TENANTSCOPE_SMTP_URL',
+    default: '(unset: emails wait in the outbox)',
+    secret: true,
+    help: 'the SMTP server emails are sent through: `smtps://user:password@host:465` (TLS) or `smtp://user:password@host:587` (STARTTLS, required when credentials go to a host other than loopback)',
+  },
+  {
+    name: 'TENANTSCOPE_MAIL_FROM',
+    default: 'Tenantscope <no-reply@PUBLIC_URL host>',
+    secret: false,
+    help: 'the From of every email, e.g. `Tenantscope <tenantscope@example.com>`',
   },
 ] as const;
 
@@ -100,6 +138,34 @@ const masterKey = z
     message: `must be ${MASTER_KEY_BYTES} bytes, base64-encoded (generate one with: openssl rand -base64 32)`,
   });
 
+/**
+ * Which proxies may tell us the client's address. Never "trust everyone": any client could then
+ * write its own X-Forwarded-For and step around the per-address lockout and rate limits.
+ */
+const trustProxy = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (parts) =>
+      (parts.length === 1 && /^[1-9]\d{0,1}$/.test(parts[0]!)) ||
+      (parts.length > 0 && parts.every((part) => isAddressOrCidr(part))),
+    { message: 'must be a number of proxy hops (1–99) or IP addresses/CIDRs separated by commas' },
+  )
+  .transform((parts): number | string[] => (/^\d+$/.test(parts[0]!) ? Number(parts[0]) : parts));
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -112,8 +178,14 @@ const envSchema = z.object({
   TENANTSCOPE_EXTRA_CA_FILE: z.string().min(1).optional(),
   TENANTSCOPE_WORKER: z.enum(['inline', 'off']).default('inline'),
   TENANTSCOPE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TENANTSCOPE_TRUST_PROXY: trustProxy.optional(),
+  TENANTSCOPE_APP_CLIENT_ID: z.guid().optional(),
+  TENANTSCOPE_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  TENANTSCOPE_APP_CLIENT_SECRET_FILE: z.string().min(1).optional(),
   TENANTSCOPE_DEMO_EMAIL: z.email().default('owner@demo.tenantscope.test'),
   TENANTSCOPE_DEMO_PASSWORD: z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
+  TENANTSCOPE_SMTP_URL: z.string().optional(),
+  TENANTSCOPE_MAIL_FROM: z.string().min(3).max(320).optional(),
 });
 
 export interface Config {
@@ -126,11 +198,17 @@ export interface Config {
   readonly masterKey: Buffer | undefined;
   readonly masterKeyFile: string | undefined;
   readonly publicUrl: string;
+  /** Fastify's `trustProxy`: hops or addresses; false when unset */
+  readonly trustProxy: number | readonly string[] | false;
   readonly extraCaFile: string | undefined;
   readonly worker: 'inline' | 'off';
   /** HSTS only makes sense when people reach us over TLS. */
   readonly tls: boolean;
   readonly demo: { readonly email: string; readonly password: string | undefined };
+  /** Tenantscope's own multi-tenant app (admin consent, delegated ARM); unset turns both off */
+  readonly app: { readonly clientId: string; readonly clientSecret: string } | undefined;
+  /** Email delivery (src/delivery/): no SMTP server means emails wait in the outbox */
+  readonly mail: { readonly smtp: SmtpSettings | undefined; readonly from: string };
   /** Values that must never reach a log line, an error or a response. */
   readonly secretValues: readonly string[];
   /** What was set, for `config check`, with secrets masked. */
@@ -153,8 +231,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'TENANTSCOPE_MASTER_KEY and TENANTSCOPE_MASTER_KEY_FILE are both set; set one',
     );
   }
+  const app = appRegistration(e, cwd);
   const publicUrl = (e.TENANTSCOPE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
-  const secretValues = [env.DATABASE_URL, env.TENANTSCOPE_MASTER_KEY, env.TENANTSCOPE_DEMO_PASSWORD]
+  const smtp = e.TENANTSCOPE_SMTP_URL ? parseSmtpUrl(e.TENANTSCOPE_SMTP_URL) : undefined;
+  const mailFrom = parseMailFrom(e.TENANTSCOPE_MAIL_FROM, publicUrl);
+  const secretValues = [
+    env.DATABASE_URL,
+    env.TENANTSCOPE_MASTER_KEY,
+    env.TENANTSCOPE_DEMO_PASSWORD,
+    app?.clientSecret,
+    e.TENANTSCOPE_SMTP_URL,
+    smtp?.password,
+  ]
     .concat(databasePassword(e.DATABASE_URL))
     .filter((v): v is string => typeof v === 'string' && v.length >= 6);
 
@@ -170,10 +258,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ? path.resolve(cwd, e.TENANTSCOPE_MASTER_KEY_FILE)
       : undefined,
     publicUrl,
+    trustProxy: e.TENANTSCOPE_TRUST_PROXY ?? false,
     extraCaFile: e.TENANTSCOPE_EXTRA_CA_FILE ? path.resolve(cwd, e.TENANTSCOPE_EXTRA_CA_FILE) : undefined,
     worker: e.TENANTSCOPE_WORKER,
     tls: publicUrl.startsWith('https://'),
     demo: { email: e.TENANTSCOPE_DEMO_EMAIL, password: e.TENANTSCOPE_DEMO_PASSWORD },
+    app,
+    mail: { smtp, from: mailFrom },
     secretValues,
     described: settings.map((s) => ({
       name: s.name,
@@ -182,6 +273,92 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       value: input[s.name] === undefined ? s.default : s.secret ? mask(input[s.name]!) : input[s.name]!,
     })),
   });
+}
+
+/** The multi-tenant app: an id and exactly one source of its secret, or nothing at all. */
+function appRegistration(
+  e: z.output<typeof envSchema>,
+  cwd: string,
+): { clientId: string; clientSecret: string } | undefined {
+  const inline = e.TENANTSCOPE_APP_CLIENT_SECRET;
+  const file = e.TENANTSCOPE_APP_CLIENT_SECRET_FILE;
+  const fail = (message: string) => new TenantscopeError('TS_ERR_CONFIG_INVALID', message);
+  if (inline && file)
+    throw fail('TENANTSCOPE_APP_CLIENT_SECRET and TENANTSCOPE_APP_CLIENT_SECRET_FILE are both set; set one');
+  if (!e.TENANTSCOPE_APP_CLIENT_ID) {
+    if (inline || file) throw fail('TENANTSCOPE_APP_CLIENT_SECRET is set without TENANTSCOPE_APP_CLIENT_ID');
+    return undefined;
+  }
+  if (inline) return { clientId: e.TENANTSCOPE_APP_CLIENT_ID, clientSecret: inline };
+  if (!file)
+    throw fail(
+      'TENANTSCOPE_APP_CLIENT_ID needs TENANTSCOPE_APP_CLIENT_SECRET or TENANTSCOPE_APP_CLIENT_SECRET_FILE',
+    );
+  let secret: string;
+  try {
+    secret = fs.readFileSync(path.resolve(cwd, file), 'utf8').trim();
+  } catch {
+    throw fail(`TENANTSCOPE_APP_CLIENT_SECRET_FILE ${file} cannot be read`);
+  }
+  if (!secret) throw fail(`TENANTSCOPE_APP_CLIENT_SECRET_FILE ${file} is empty`);
+  return { clientId: e.TENANTSCOPE_APP_CLIENT_ID, clientSecret: secret };
+}
+
+/** Where emails go out: the parts of TENANTSCOPE_SMTP_URL, credentials decoded. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** smtps: TLS from the first byte; smtp: STARTTLS when offered (required, see requireTls) */
+  secure: boolean;
+  /** refuse to send credentials without TLS: set when credentials go to a host other than loopback */
+  requireTls: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  /** host:port, for messages and logs (never the credentials) */
+  describe: string;
+}
+
+/** Never quotes the value: it may hold a password. */
+function parseSmtpUrl(value: string): SmtpSettings {
+  const fail = (why: string) => new TenantscopeError('TS_ERR_CONFIG_INVALID', `TENANTSCOPE_SMTP_URL ${why}`);
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw fail('is not a URL (expected smtp://user:password@host:587 or smtps://user:password@host:465)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw fail('must start with smtp:// or smtps://');
+  if (!url.hostname) throw fail('names no host');
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  const user = url.username ? decodeURIComponent(url.username) : undefined;
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
+  return {
+    host,
+    port,
+    secure,
+    requireTls: !secure && user !== undefined && !loopback,
+    user,
+    password,
+    describe: `${url.protocol}//${url.host}`,
+  };
+}
+
+/** `Name <address>` or a bare address; by default no-reply at the public URL's host. */
+function parseMailFrom(value: string | undefined, publicUrl: string): string {
+  const from = value?.trim() ?? `Tenantscope <no-reply@${new URL(publicUrl).hostname}>`;
+  const address = /<([^<>\s]+)>$/.exec(from)?.[1] ?? from;
+  if (!z.email().safeParse(address).success && !/^[^@\s<>]+@[^@\s<>]+$/.test(address))
+    throw new TenantscopeError(
+      'TS_ERR_CONFIG_INVALID',
+      'TENANTSCOPE_MAIL_FROM must be an email address, or `Name <address>`',
+    );
+  if (/[\r\n]/.test(from))
+    throw new TenantscopeError('TS_ERR_CONFIG_INVALID', 'TENANTSCOPE_MAIL_FROM must be one line');
+  return from;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -127,6 +127,18 @@ export const errorCatalogue = {
     status: 429,
     hint: 'Too many failed sign-ins; wait for the time given in Retry-After, then try again.',
   },
+  TS_ERR_SECOND_FACTOR_REQUIRED: {
+    status: 401,
+    hint: 'Two-step sign-in is on for this account: send the 6-digit code from the authenticator app (totpCode) or a recovery code (recoveryCode).',
+  },
+  TS_ERR_SECOND_FACTOR_INVALID: {
+    status: 401,
+    hint: 'The code is wrong or was already used; codes change every 30 seconds and each recovery code works once.',
+  },
+  TS_ERR_SECOND_FACTOR_STATE: {
+    status: 409,
+    hint: 'Two-step sign-in is already on (turn it off first to enrol another app), or was never started.',
+  },
   TS_ERR_TENANT_STATE: {
     status: 409,
     hint: 'The tenant is not in a state that allows this (a disconnected tenant must be connected again).',
@@ -134,6 +146,42 @@ export const errorCatalogue = {
   TS_ERR_LAST_OWNER: {
     status: 409,
     hint: 'Make another member an owner first: a workspace always keeps one owner.',
+  },
+  TS_ERR_WEBHOOK_URL_REFUSED: {
+    status: 400,
+    hint: 'Give an https:// URL that resolves to a public address (http:// only for a loopback receiver); see src/alerts/README.md.',
+  },
+  TS_ERR_CONNECT_STATE: {
+    status: 400,
+    hint: 'Start connecting again: the sign-in link is single-use, expires after 10 minutes and belongs to the person who started it.',
+  },
+  TS_ERR_CONSENT_DECLINED: {
+    status: 409,
+    hint: 'Microsoft did not grant access; the message gives its reason. Sign in as an administrator of that tenant and accept.',
+  },
+  TS_ERR_APP_NOT_CONFIGURED: {
+    status: 409,
+    hint: 'Set TENANTSCOPE_APP_CLIENT_ID and TENANTSCOPE_APP_CLIENT_SECRET (or _FILE) to the multi-tenant app, or connect with an app registration.',
+  },
+  TS_ERR_INVITATION_INVALID: {
+    status: 400,
+    hint: 'Ask a workspace owner for a new invitation: a link works once, for 7 days, until it is revoked or replaced.',
+  },
+  TS_ERR_INVITATION_SIGN_IN_REQUIRED: {
+    status: 401,
+    hint: 'This email already has an account: sign in as that person first, or send its password with the invitation.',
+  },
+  TS_ERR_ALREADY_MEMBER: {
+    status: 409,
+    hint: 'This person is already a member of the workspace; change their role instead (PATCH /api/members/:id).',
+  },
+  TS_ERR_RESET_TOKEN_INVALID: {
+    status: 400,
+    hint: 'Ask for a new password reset email: a link works once, for 30 minutes.',
+  },
+  TS_ERR_PASSWORD_POLICY: {
+    status: 400,
+    hint: 'Choose a password of at least 12 characters (a few unrelated words work well).',
   },
 } as const satisfies Record<string, { status: number; hint: string }>;
 

@@ -13,6 +13,8 @@ const SECRET_KEY =
 const SECRET_TEXT = [
   /Bearer\s+[A-Za-z0-9\-._~+/]+=*/g,
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  // emailed links (src/delivery/): the token in an invitation or reset address, e.g. a request URL
+  /\/(?:invite|reset-password)\/[A-Za-z0-9_-]{43}/g,
 ];
 
 export const REDACTED = '[redacted]';

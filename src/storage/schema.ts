@@ -45,6 +45,8 @@ export interface Schema {
     consecutive_failures: Generated<number>;
     last_sync_at: Date | null;
     next_sync_at: Date | null;
+    /** which credential server sync reads ARM with (0006_connect.sql) */
+    arm_reads: Generated<'off' | 'app' | 'delegated'>;
   };
   tenant_credentials: {
     tenant_id: string;
@@ -249,6 +251,93 @@ export interface Schema {
     started_at: Date;
     finished_at: Date | null;
   };
+  // ---- baselines, standards, alerts (0007_baselines_alerts.sql, src/pipeline/, src/alerts/) ----
+  tenant_baselines: {
+    tenant_id: string;
+    workspace_id: string;
+    snapshot_id: string;
+    collected_at: Date;
+    note: string | null;
+    pinned_by: string;
+    pinned_at: Date;
+  };
+  baseline_comparisons: {
+    id: string;
+    workspace_id: string;
+    tenant_id: string;
+    baseline_snapshot_id: string;
+    baseline_collected_at: Date;
+    snapshot_id: string;
+    collected_at: Date;
+    compared: ColumnType<string[], string, string>;
+    not_compared: ColumnType<unknown[], string, string>;
+    summary: ColumnType<Record<string, number>, string, string>;
+    events: ColumnType<unknown[], string, string>;
+    compared_at: Date;
+  };
+  standards: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    document: ColumnType<Record<string, unknown>, string, string>;
+    version: Generated<number>;
+    updated_by: string;
+    updated_at: Date;
+  };
+  standard_assignments: {
+    standard_id: string;
+    tenant_id: string;
+    workspace_id: string;
+    overrides: ColumnType<Record<string, unknown>, string, string>;
+    assigned_by: string;
+    assigned_at: Date;
+  };
+  standard_results: {
+    id: string;
+    workspace_id: string;
+    standard_id: string;
+    tenant_id: string;
+    snapshot_id: string;
+    collected_at: Date;
+    standard_version: number;
+    summary: ColumnType<Record<string, number>, string, string>;
+    results: ColumnType<unknown[], string, string>;
+    evaluated_at: Date;
+  };
+  alert_rules: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    enabled: Generated<boolean>;
+    min_severity: 'high' | 'medium' | 'low';
+    object_kinds: ColumnType<string[], string, string>;
+    tenant_ids: ColumnType<string[], string, string>;
+    webhook_url: string | null;
+    /** sealed: never selected for an API answer */
+    webhook_wrapped_key: string | null;
+    webhook_secret_ciphertext: string | null;
+    email_to: ColumnType<string[], string, string>;
+    created_by: string;
+    updated_at: Date;
+  };
+  alert_deliveries: {
+    id: string;
+    workspace_id: string;
+    rule_id: string;
+    tenant_id: string | null;
+    comparison_id: string | null;
+    channel: 'webhook' | 'email';
+    kind: 'drift' | 'test';
+    status: 'pending' | 'queued' | 'delivered' | 'failed';
+    target: string;
+    payload: ColumnType<Record<string, unknown>, string, string>;
+    attempts: Generated<number>;
+    last_status_code: number | null;
+    last_error: string | null;
+    created_at: Date;
+    last_attempt_at: Date | null;
+    delivered_at: Date | null;
+  };
   // ---- sign-in (0004_auth.sql, src/auth/): system tables, no access for the application role ----
   sessions: {
     /** SHA-256 hex of the cookie's random bytes */
@@ -265,8 +354,94 @@ export interface Schema {
     last_failure_at: Date;
     locked_until: Date | null;
   };
+  // ---- second factor (0008_second_factor.sql, src/auth/totp*.ts): system tables ----
+  user_totp: {
+    user_id: string;
+    wrapped_data_key: string;
+    secret_ciphertext: string;
+    created_at: Date;
+    confirmed_at: Date | null;
+    /** bigint: read back as a string by pg */
+    last_used_step: ColumnType<string | null, number | null, number | null>;
+  };
+  user_recovery_codes: {
+    user_id: string;
+    code_hash: string;
+    used_at: Date | null;
+  };
+  // ---- admin consent, delegated ARM (0006_connect.sql, src/tenants/) ----
+  connect_states: {
+    state_hash: string;
+    workspace_id: string;
+    actor: string;
+    purpose: 'admin-consent' | 'arm-delegated';
+    microsoft_tenant_id: string;
+    cloud: string;
+    endpoints: ColumnType<Record<string, string>, string | undefined, string>;
+    redirect_uri: string;
+    display_name: string | null;
+    expires_at: Date;
+    created_at: Generated<Date>;
+  };
+  tenant_arm_credentials: {
+    tenant_id: string;
+    workspace_id: string;
+    kind: 'refresh-token';
+    client_id: string;
+    signed_in_as: string | null;
+    wrapped_data_key: string;
+    secret_ciphertext: string;
+    updated_at: Generated<Date>;
+  };
+  // ---- email delivery, invitations, password resets (0009_delivery.sql, src/delivery/, src/auth/) ----
+  email_outbox: {
+    id: string;
+    /** NULL: a system row (a password reset), invisible to the application role */
+    workspace_id: string | null;
+    kind: string;
+    to_address: string;
+    content: ColumnType<Record<string, unknown>, string, string>;
+    /** the sealed action link: never selected for an API answer */
+    secret_ciphertext: string | null;
+    status: Generated<EmailStatus>;
+    detail: string | null;
+    attempts: Generated<number>;
+    smtp_message_id: string | null;
+    smtp_response: string | null;
+    ref: string | null;
+    dedupe_key: string | null;
+    expires_at: Date | null;
+    created_at: Date;
+    claimed_at: Date | null;
+    sent_at: Date | null;
+  };
+  invitations: {
+    id: string;
+    workspace_id: string;
+    email: string;
+    role: MemberRole;
+    /** SHA-256 hex of the link's random bytes */
+    token_hash: string;
+    invited_by: string;
+    created_at: Date;
+    expires_at: Date;
+    accepted_at: Date | null;
+    accepted_by: string | null;
+    revoked_at: Date | null;
+  };
+  password_resets: {
+    id: string;
+    token_hash: string;
+    email_hash: string;
+    user_id: string | null;
+    requested_ip: string | null;
+    created_at: Date;
+    expires_at: Date;
+    used_at: Date | null;
+  };
 }
 
+export type EmailStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed' | 'expired' | 'cancelled';
 export type MemberRole = 'owner' | 'admin' | 'reports';
 export type TenantStatus = 'new' | 'connected' | 'disconnected' | 'paused';
 export type AuditEntry = Selectable<Schema['audit_log']>;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { mailerDepsFor } from '../../delivery/mailer-deps.ts';
 import { type Jobs, startJobs } from '../../jobs/job-queue.ts';
 import type { Config } from '../../platform/config.ts';
 import { buildApp } from '../../present/http/app.ts';
@@ -31,17 +32,26 @@ export async function startServer(
   try {
     const sync = syncDepsFor(runtime, config);
     await prepare?.(runtime, sync);
+    const email = {
+      mailer: mailerDepsFor(
+        { db: runtime.database.db, logger: runtime.logger, keks: [runtime.masterKey.key] },
+        config,
+      ),
+    };
     jobs = await startJobs(
       config.worker === 'inline'
-        ? { database: runtime.database, logger: runtime.logger, worker: true, sync }
-        : { database: runtime.database, logger: runtime.logger, worker: false },
+        ? { database: runtime.database, logger: runtime.logger, worker: true, sync, email }
+        : { database: runtime.database, logger: runtime.logger, worker: false, email },
     );
+    const queue = jobs;
     const app = await buildApp({
       config,
       database: runtime.database,
       logger: runtime.logger,
       jobs,
-      connect: { vault: sync.vault, extraCaFile: sync.extraCaFile },
+      connect: { vault: sync.vault, extraCaFile: sync.extraCaFile, app: sync.app },
+      keks: [runtime.masterKey.key],
+      emails: { queuePending: () => queue.queuePendingEmails() },
     });
     const address = await app.listen({ host: listen.host, port: listen.port });
     const started = jobs;

@@ -1,3 +1,4 @@
+import { mailerDepsFor } from '../../delivery/mailer-deps.ts';
 import { startJobs } from '../../jobs/job-queue.ts';
 import type { Config } from '../../platform/config.ts';
 import { TenantscopeError } from '../../platform/errors.ts';
@@ -19,7 +20,19 @@ export async function workerCommand(config: Config, io: CliIo): Promise<number> 
   }
   const runtime = await openRuntime(config, { migrate: true });
   const sync = syncDepsFor(runtime, config);
-  const jobs = await startJobs({ database: runtime.database, logger: runtime.logger, worker: true, sync });
+  const email = {
+    mailer: mailerDepsFor(
+      { db: runtime.database.db, logger: runtime.logger, keks: [runtime.masterKey.key] },
+      config,
+    ),
+  };
+  const jobs = await startJobs({
+    database: runtime.database,
+    logger: runtime.logger,
+    worker: true,
+    sync,
+    email,
+  });
   io.stdout(
     'Tenantscope worker is running; Ctrl+C stops it (a sync in progress stops at its next page and resumes on another worker).',
   );

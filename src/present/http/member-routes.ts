@@ -8,10 +8,7 @@ import { idParams, memberSchema, roleSchema } from './api-schemas.ts';
 import { inWorkspace, recordAudit } from './auth-plugin.ts';
 import { defineRoute } from './route-kit.ts';
 
-/**
- * Members of the caller's workspace. Inviting people needs email delivery, which is not built:
- * members are added by the CLI or the demo for now.
- */
+/** Members of the caller's workspace; people join through invitations (invitation-routes.ts). */
 export function registerMemberRoutes(app: FastifyInstance, deps: { db: Kysely<Schema> }): void {
   defineRoute(
     app,

@@ -19,6 +19,20 @@ const signInBody = z
     email: z.string().trim().min(3).max(320),
     password: z.string().min(1).max(1024),
     workspaceId: z.guid().optional().describe('the workspace to work in; the oldest membership when absent'),
+    totpCode: z
+      .string()
+      .trim()
+      .min(6)
+      .max(20)
+      .optional()
+      .describe('the 6-digit code, when two-step sign-in is on'),
+    recoveryCode: z
+      .string()
+      .trim()
+      .min(10)
+      .max(20)
+      .optional()
+      .describe('a single-use recovery code instead of the code'),
   })
   .strict();
 
@@ -38,7 +52,8 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps & { t
       summary: 'Sign in with email and password',
       description:
         'Sets the HTTP-only session cookie and returns the person, their workspaces and the CSRF token. ' +
-        'Five failed attempts lock the account for 30 s, doubling up to 15 min (TS_ERR_SIGNIN_LOCKED, with Retry-After).',
+        'Five failed attempts lock the account for 30 s, doubling up to 15 min (TS_ERR_SIGNIN_LOCKED, with Retry-After). ' +
+        'When two-step sign-in is on, a right password without a code answers TS_ERR_SECOND_FACTOR_REQUIRED; a wrong code counts as a failed attempt.',
       tags: ['session'],
       body: signInBody,
       response: meSchema,
