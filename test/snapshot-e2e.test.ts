@@ -118,6 +118,9 @@ describe('tenantscope snapshot against the emulator', () => {
   test('with 10 % of Graph requests failing with 503 or 429, the snapshot content is identical', async () => {
     await control('PUT', '/faults', {
       rules: [{ pathPrefix: '/v1.0', errorRate: 0.1, statuses: [429, 503], retryAfterSeconds: 0.05 }],
+      // seeded: the same draws every run, so faults are certainly hit (unseeded, a short read
+      // missed them all about once in twenty runs)
+      seed: 'snapshot-e2e',
     });
     try {
       const { snapshot, stats } = await snapshotFromTenant(connection());

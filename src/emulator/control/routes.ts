@@ -152,11 +152,13 @@ function operationalRoutes(
   return [
     r('GET', '/faults', () => json(200, { rules: ctx.faults.rules() })),
     r('PUT', '/faults', (req) => {
-      const body = parse(req) as { rules?: FaultRule[] } | undefined;
+      const body = parse(req) as { rules?: FaultRule[]; seed?: unknown } | undefined;
       if (!Array.isArray(body?.rules))
         return err(400, 'BadRequest', 'Send { "rules": [ … ] } (an empty list clears faults).');
       try {
-        ctx.faults.set(body.rules);
+        if (body.seed !== undefined && typeof body.seed !== 'string')
+          throw new RangeError('seed must be a string');
+        ctx.faults.set(body.rules, body.seed);
       } catch (e) {
         return err(400, 'BadRequest', (e as Error).message);
       }

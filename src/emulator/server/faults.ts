@@ -1,3 +1,4 @@
+import { Rng } from '../generator/prng.ts';
 /**
  * Fault injection in the manner of Microsoft Dev Proxy (graph-protocol.md §6, §8.4): random
  * errors with Retry-After, slow responses and dropped connections, optionally scoped to a path
@@ -24,7 +25,8 @@ export type FaultDecision =
   | { kind: 'drop'; delayMs: number };
 
 export interface FaultInjector {
-  set(rules: FaultRule[]): void;
+  /** `seed` makes the random decisions repeatable (a test that must see at least one fault) */
+  set(rules: FaultRule[], seed?: string): void;
   rules(): FaultRule[];
   decide(path: string): FaultDecision;
 }
@@ -47,12 +49,17 @@ function valid(rule: FaultRule): FaultRule {
 /** `random` is injectable so tests can make every decision deterministic. */
 export function createFaultInjector(
   initial: FaultRule[] = [],
-  random: () => number = Math.random,
+  initialRandom: () => number = Math.random,
 ): FaultInjector {
+  let random = initialRandom;
   let rules = initial.map(valid);
   return {
-    set(next) {
+    set(next, seed) {
       rules = next.map(valid);
+      if (seed !== undefined) {
+        const rng = new Rng(seed, 'faults');
+        random = () => rng.next();
+      }
     },
     rules: () => rules.map((r) => ({ ...r })),
     decide(path) {
