@@ -25,7 +25,7 @@ import type {
   StoredSnapshotRef,
 } from './pipeline-types.ts';
 import { postureSettingsFor, storePosture } from './posture-store.ts';
-import { DRIFT_BEFORE_DATASETS, loadSnapshotDatasets, previousSnapshot } from './snapshot-load.ts';
+import { DRIFT_BEFORE_DATASETS, previousSnapshot } from './snapshot-load.ts';
 
 /** Analyses one stored, complete snapshot and stores what it finds. Safe to run again. */
 export async function analyseSnapshot(deps: PipelineDeps, ref: StoredSnapshotRef): Promise<AnalysisOutcome> {
@@ -125,7 +125,8 @@ async function runDrift(
 ): Promise<AnalysisOutcome['drift']> {
   const prev = await previousSnapshot(deps.db, target.workspaceId, target.tenantId, target.collectedAt);
   const before =
-    prev && (await loadSnapshotDatasets(deps.db, target.workspaceId, prev.id, tenant, DRIFT_BEFORE_DATASETS));
+    prev &&
+    (await loadSnapshot(deps.db, target.workspaceId, prev.id, tenant, new Set(DRIFT_BEFORE_DATASETS)));
   if (!prev || !before) {
     await withWorkspace(deps.db, target.workspaceId, (tx) =>
       storeComparison(tx, target, { status: 'noPrevious' }),

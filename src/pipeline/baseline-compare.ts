@@ -4,14 +4,16 @@
  * on either side is listed as not compared and yields no event. Loading happens outside any
  * transaction; storing is one short transaction.
  */
+
 import { diffSnapshots } from '../analyse/drift/index.ts';
 import type { Snapshot } from '../collect/snapshot-types.ts';
 import { TenantscopeError } from '../platform/errors.ts';
+import { loadSnapshot } from '../snapshots/snapshot-repo.ts';
 import { withWorkspace } from '../storage/transactions.ts';
 import { findTenant, type TenantRecord } from '../tenants/tenant-repo.ts';
 import { getBaseline, storeBaselineComparison } from './baseline-queries.ts';
 import type { PipelineDeps } from './pipeline-types.ts';
-import { DRIFT_BEFORE_DATASETS, loadSnapshotDatasets } from './snapshot-load.ts';
+import { DRIFT_BEFORE_DATASETS } from './snapshot-load.ts';
 
 /** What a baseline comparison reads of each snapshot: the tracked kinds, lookups and the audit log. */
 export const BASELINE_DATASETS: readonly string[] = [...DRIFT_BEFORE_DATASETS, 'directoryAudits'];
@@ -79,7 +81,7 @@ async function load(
   snapshotId: string,
   tenant: TenantRecord,
 ): Promise<Snapshot> {
-  const snapshot = await loadSnapshotDatasets(deps.db, workspaceId, snapshotId, tenant, BASELINE_DATASETS);
+  const snapshot = await loadSnapshot(deps.db, workspaceId, snapshotId, tenant, new Set(BASELINE_DATASETS));
   if (!snapshot) throw new TenantscopeError('TS_ERR_NOT_FOUND', `snapshot ${snapshotId} is not complete`);
   return snapshot;
 }

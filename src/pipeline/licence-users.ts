@@ -3,13 +3,14 @@
  * for the datasets the lines need only (not usage reports or groups, which can be large), then
  * the pure licence engine runs over it with the workspace's current price book.
  */
+
 import type { Kysely } from 'kysely';
 import { analyseLicences, priceBookFor } from '../analyse/licences/index.ts';
+import { loadSnapshot } from '../snapshots/snapshot-repo.ts';
 import type { Schema } from '../storage/schema.ts';
 import { withWorkspace } from '../storage/transactions.ts';
 import { getPriceBook } from './licence-store.ts';
 import { selectUserLines, type UserFilter, type UserSelection } from './licence-user-fns.ts';
-import { loadSnapshotDatasets } from './snapshot-load.ts';
 import { requireTenant } from './tenant-guard.ts';
 
 /** users and SKUs for the lines, sign-in activity for idle and never-signed-in */
@@ -49,7 +50,7 @@ export async function licenceUserLines(
   const prices = priceBookFor(found.prices, found.tenant.microsoft_tenant_id);
   const snapshot =
     found.latest &&
-    (await loadSnapshotDatasets(
+    (await loadSnapshot(
       db,
       workspaceId,
       found.latest.id,
@@ -58,7 +59,7 @@ export async function licenceUserLines(
         displayName: found.tenant.display_name,
         cloud: found.tenant.cloud,
       },
-      USER_LINE_DATASETS,
+      new Set(USER_LINE_DATASETS),
     ));
   if (!found.latest || !snapshot)
     return { snapshot: null, currency: prices.currency, total: 0, cannotTell: null, users: [] };

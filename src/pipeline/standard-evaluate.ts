@@ -3,14 +3,15 @@
  * on demand) and stores the results per tenant and snapshot. The evaluation is the pure
  * compareToStandard: a dataset that is not `ok` makes its rules `unknown`, never `pass`.
  */
+
 import { compareToStandard } from '../analyse/drift/index.ts';
 import type { Snapshot } from '../collect/snapshot-types.ts';
 import { newId } from '../platform/ids.ts';
+import { loadSnapshot } from '../snapshots/snapshot-repo.ts';
 import { withWorkspace } from '../storage/transactions.ts';
 import { findTenant } from '../tenants/tenant-repo.ts';
 import { BASELINE_DATASETS } from './baseline-compare.ts';
 import type { PipelineDeps } from './pipeline-types.ts';
-import { loadSnapshotDatasets } from './snapshot-load.ts';
 import { mustGetStandard, withOverrides } from './standard-queries.ts';
 
 export interface StandardOutcome {
@@ -75,7 +76,7 @@ async function evaluateOne(
   if (!tenant || !snapshot || !assignment) return none;
   const read =
     current ??
-    (await loadSnapshotDatasets(deps.db, target.workspaceId, snapshot.id, tenant, BASELINE_DATASETS));
+    (await loadSnapshot(deps.db, target.workspaceId, snapshot.id, tenant, new Set(BASELINE_DATASETS)));
   if (!read) return none;
   const standard = withOverrides(view, read.tenant.tenantId, assignment.overrides);
   const report = compareToStandard(read, standard);
