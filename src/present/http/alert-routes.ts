@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type DeliveryView, listDeliveries, sendTestWebhook } from '../../alerts/alert-delivery.ts';
 import {
@@ -12,7 +12,7 @@ import {
 import { TenantscopeError } from '../../platform/errors.ts';
 import type { Vault } from '../../tenants/credential-vault.ts';
 import { idParams } from './api-schemas.ts';
-import { inWorkspace, memberOf, recordAudit } from './auth-plugin.ts';
+import { actorOf, inWorkspace, memberOf, recordAudit } from './auth-plugin.ts';
 import type { AnalysisRouteDeps } from './baseline-routes.ts';
 import { defineRoute } from './route-kit.ts';
 
@@ -92,10 +92,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AlertRouteDeps):
       throw new TenantscopeError('TS_ERR_INTERNAL', 'the credential vault is not configured in this server');
     return deps.vault;
   };
-  const actor = (request: Parameters<typeof memberOf>[0]) => {
-    const m = memberOf(request);
-    return { workspaceId: m.workspaceId, by: m.personId, now: deps.clock.now(), ip: m.ip };
-  };
+  const actor = (request: FastifyRequest) => actorOf(request, deps.clock.now());
 
   defineRoute(
     app,

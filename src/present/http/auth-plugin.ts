@@ -129,6 +129,12 @@ export function memberOf(request: FastifyRequest): Member {
   return { workspaceId: auth.selectedWorkspaceId, personId: auth.userId, role: auth.role, ip: request.ip };
 }
 
+/** Who does a change, when and from where: the fields the audited services take. */
+export function actorOf(request: FastifyRequest, now: Date) {
+  const m = memberOf(request);
+  return { workspaceId: m.workspaceId, by: m.personId, now, ip: m.ip };
+}
+
 export function sessionOf(request: FastifyRequest): Authenticated {
   if (!request.auth) throw new TenantscopeError('TS_ERR_UNAUTHENTICATED', 'sign in first');
   return request.auth;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { evaluateStandardEverywhere } from '../../pipeline/standard-evaluate.ts';
 import {
@@ -13,7 +13,7 @@ import {
   unassignStandard,
 } from '../../pipeline/standard-queries.ts';
 import { idParams } from './api-schemas.ts';
-import { inWorkspace, memberOf } from './auth-plugin.ts';
+import { actorOf, inWorkspace, memberOf } from './auth-plugin.ts';
 import type { AnalysisRouteDeps } from './baseline-routes.ts';
 import { defineRoute } from './route-kit.ts';
 
@@ -79,10 +79,7 @@ const out = (s: StandardView) => ({
 
 /** Standards: CRUD, assignment to tenants with overrides, evaluation on demand, per-tenant results. */
 export function registerStandardRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
-  const actor = (request: Parameters<typeof memberOf>[0]) => {
-    const m = memberOf(request);
-    return { workspaceId: m.workspaceId, by: m.personId, now: deps.clock.now(), ip: m.ip };
-  };
+  const actor = (request: FastifyRequest) => actorOf(request, deps.clock.now());
 
   defineRoute(
     app,
