@@ -149,6 +149,7 @@ describe('connecting and syncing a tenant through the API', () => {
     expect(users.itemCount).toBeGreaterThanOrEqual(60);
     const tenant = (await reports.request('GET', `/api/tenants/${tenantId}`)).json();
     expect(tenant.lastSyncAt).not.toBeNull();
+    expect(tenant.armReads).toBe('off');
   });
 
   test('PATCH renames, sets the interval and minimal mode; resuming a tenant that is not paused is refused', async () => {

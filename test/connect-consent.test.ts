@@ -221,6 +221,7 @@ describe('delegated ARM (authorization code with PKCE)', () => {
       reads: 'delegated',
       delegated: { signedInAs: signInUser.userPrincipalName },
     });
+    expect((await admin.request('GET', `/api/tenants/${tenantId}`)).json().armReads).toBe('delegated');
     const before = await withWorkspace(h.database.db, workspaceId, (tx) =>
       tx.selectFrom('tenant_arm_credentials').select('secret_ciphertext').executeTakeFirstOrThrow(),
     );

@@ -59,6 +59,11 @@ export const tenantSchema = z.object({
     armUrl: z.string().optional(),
   }),
   minimalMode: z.boolean(),
+  armReads: z
+    .enum(['off', 'app', 'delegated'])
+    .describe(
+      'how Azure Resource Manager is read: not at all, with the app credential, or with a delegated token',
+    ),
   syncIntervalMinutes: z.number().int(),
   consecutiveFailures: z.number().int(),
   lastSyncAt: isoDate.nullable(),
