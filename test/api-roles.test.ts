@@ -155,6 +155,13 @@ const rules: Record<string, Rule> = {
     ok: 200,
   },
   'GET /api/audit': { access: 'owner', call: () => ({ url: '/api/audit' }), ok: 200 },
+  'GET /api/retention': { access: 'admin', call: () => ({ url: '/api/retention' }), ok: 200 },
+  'PUT /api/retention': {
+    access: 'owner',
+    call: () => ({ url: '/api/retention', body: { audit: 1 } }),
+    ok: 400,
+  },
+  'POST /api/retention/purge': { access: 'owner', call: () => ({ url: '/api/retention/purge' }), ok: 200 },
   'GET /api/docs/openapi.json': {
     access: 'public',
     call: () => ({ url: '/api/docs/openapi.json' }),

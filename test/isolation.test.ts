@@ -202,6 +202,15 @@ const fixtures: Record<string, Fixture> = {
     },
     update: { column: 'currency', value: 'EUR' },
   },
+  retention_policies: {
+    insert: async (tx, workspaceId) => {
+      await sql`INSERT INTO retention_policies (workspace_id, snapshots_days, findings_days, drift_days,
+          deliveries_days, audit_days, disconnected_days)
+        VALUES (${workspaceId}, 90, 365, 365, 90, 365, 30) ON CONFLICT (workspace_id) DO NOTHING`.execute(tx);
+      return { column: 'workspace_id', value: workspaceId };
+    },
+    update: { column: 'updated_by', value: 'someone else' },
+  },
   price_books: {
     insert: async (tx, workspaceId) => {
       await sql`INSERT INTO price_books (workspace_id, book, updated_by, updated_at)

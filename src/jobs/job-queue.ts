@@ -8,6 +8,7 @@ import {
 } from '../alerts/alert-delivery.ts';
 import { type EmailJobsOptions, registerEmailJobs } from '../delivery/email-jobs.ts';
 import type { Logger } from '../platform/logger.ts';
+import { purgeAllWorkspaces } from '../retention/purge-expired.ts';
 import type { Database } from '../storage/database.ts';
 import { withSystem } from '../storage/transactions.ts';
 import { type SyncDeps, syncTenant } from '../sync/sync-service.ts';
@@ -16,6 +17,8 @@ export const SYNC_QUEUE = 'tenant-sync';
 const DUE_QUEUE = 'sync-due';
 /** One job per webhook delivery (src/alerts/); the `sync-due` sweep also queues recorded ones. */
 export const ALERT_QUEUE = 'alert-webhook';
+/** Hourly: deletes what each workspace's retention policy says is due (src/retention/). */
+const RETENTION_QUEUE = 'retention-purge';
 
 export interface SyncJob {
   workspaceId: string;
@@ -135,6 +138,15 @@ export async function startJobs(
       await queuePendingAlerts();
     });
     await boss.schedule(DUE_QUEUE, '* * * * *');
+    await boss.createQueue(RETENTION_QUEUE, {
+      name: RETENTION_QUEUE,
+      policy: 'singleton',
+      expireInSeconds: 3_600,
+    });
+    await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+      await purgeAllWorkspaces({ db: options.database.db, clock: sync.clock, logger: options.logger });
+    });
+    await boss.schedule(RETENTION_QUEUE, '17 * * * *');
     const deliveryDeps = { db: options.database.db, vault: sync.vault, clock: sync.clock };
     await boss.work<DeliveryJob>(
       ALERT_QUEUE,

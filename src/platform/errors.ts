@@ -94,6 +94,10 @@ export const errorCatalogue = {
     status: 400,
     hint: 'Fix the price file as the message says (docs/licences.md, "Price book"); prices are per unit per month.',
   },
+  TS_ERR_RETENTION_INVALID: {
+    status: 400,
+    hint: 'Give whole numbers of days within the bounds GET /api/retention lists; nothing was changed.',
+  },
   TS_ERR_SKU_CATALOGUE_INVALID: {
     status: 400,
     hint: 'Give Microsoft\'s "Product names and service plan identifiers for licensing" CSV, or a tenantscope.sku-catalogue/v1 JSON file.',

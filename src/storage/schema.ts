@@ -47,6 +47,7 @@ export interface Schema {
     next_sync_at: Date | null;
     /** which credential server sync reads ARM with (0006_connect.sql) */
     arm_reads: Generated<'off' | 'app' | 'delegated'>;
+    disconnected_at: Date | null;
   };
   tenant_credentials: {
     tenant_id: string;
@@ -232,6 +233,19 @@ export interface Schema {
     currency: string;
     totals: ColumnType<Record<string, unknown>, string, string>;
     counts: ColumnType<Record<string, unknown>, string, string>;
+  };
+  retention_policies: {
+    workspace_id: string;
+    snapshots_days: number;
+    findings_days: number;
+    drift_days: number;
+    deliveries_days: number;
+    audit_days: number;
+    disconnected_days: number;
+    updated_by: string | null;
+    updated_at: Date | null;
+    last_purge_at: Date | null;
+    last_purge: ColumnType<Record<string, number> | null, string | null, string | null>;
   };
   price_books: {
     workspace_id: string;

@@ -86,6 +86,8 @@ async function deleteOwned(tx: Tx, workspaceId: string, tenantId: string): Promi
     'licence_summaries',
     'analysis_runs',
     'tenant_exceptions',
+    // a pinned snapshot cannot be deleted while pinned
+    'tenant_baselines',
     'notifications',
     'tenant_arm_credentials',
     'tenant_credentials',

@@ -99,6 +99,8 @@ export async function upsertTenant(
     endpoints: JSON.stringify(input.endpoints ?? {}),
     status: 'connected' as const,
     status_reason: null,
+    // connected anew: the countdown to the automatic purge stops
+    disconnected_at: null,
     consecutive_failures: 0,
     next_sync_at: input.nextSyncAt,
     ...(input.armReads ? { arm_reads: input.armReads } : {}),

@@ -21,7 +21,7 @@ export const errorBodySchema = z
   .describe('every error: a catalogue code (docs/errors.md) and a message for people');
 
 export const roleSchema = z.enum(['owner', 'admin', 'reports']);
-const isoDate = z.string().describe('ISO 8601 date-time');
+export const isoDate = z.string().describe('ISO 8601 date-time');
 
 export const personSchema = z.object({
   id: z.string(),
@@ -63,6 +63,11 @@ export const tenantSchema = z.object({
     .enum(['off', 'app', 'delegated'])
     .describe(
       'how Azure Resource Manager is read: not at all, with the app credential, or with a delegated token',
+    ),
+  disconnectedAt: isoDate
+    .nullable()
+    .describe(
+      "when a workspace owner disconnected it; the retention job purges it after the workspace's period",
     ),
   syncIntervalMinutes: z.number().int(),
   consecutiveFailures: z.number().int(),

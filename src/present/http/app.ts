@@ -30,6 +30,7 @@ import { registerPasswordResetRoutes } from './password-reset-routes.ts';
 import { registerPermissionRoutes } from './permissions-routes.ts';
 import { registerPostureRoutes } from './posture-routes.ts';
 import { registerPriceBookRoutes } from './price-book-routes.ts';
+import { registerRetentionRoutes } from './retention-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerStandardRoutes } from './standard-routes.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTenantWriteRoutes(app, tenantDeps);
   registerMemberRoutes(app, { db });
   registerAuditRoutes(app, { db });
+  registerRetentionRoutes(app, { db, clock });
   registerConnectRoutes(app, { db, clock, connect: deps.connect, publicUrl: deps.config.publicUrl });
   const analysisDeps = { db, clock };
   registerFindingRoutes(app, analysisDeps);

@@ -76,7 +76,8 @@ export function registerTenantWriteRoutes(app: FastifyInstance, deps: TenantRout
       summary: 'Disconnect a tenant: its stored credential is deleted at once',
       description:
         'A soft delete: the tenant stays listed as disconnected with its history; syncs stop. Connecting it again ' +
-        'restores it; POST /api/tenants/:id/purge removes its data for good.',
+        'restores it; POST /api/tenants/:id/purge removes its data for good, and the retention job does so ' +
+        "once the workspace's `disconnected` period (30 days by default) has passed.",
       tags: ['tenants'],
       params: idParams,
       response: tenantSchema,
@@ -91,6 +92,7 @@ export function registerTenantWriteRoutes(app: FastifyInstance, deps: TenantRout
           .set({
             status: 'disconnected',
             status_reason: 'disconnected by a workspace owner; its credential was deleted',
+            disconnected_at: deps.clock.now(),
             next_sync_at: null,
             consecutive_failures: 0,
           })
