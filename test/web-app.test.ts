@@ -108,7 +108,7 @@ describe('the web app in Chromium', () => {
     const { page } = owner;
     await page.getByRole('link', { name: 'Contoso Web' }).click();
     await page.getByRole('heading', { name: 'Posture score' }).waitFor();
-    await page.getByRole('img', { name: /Posture score over 1 analyses/ }).waitFor();
+    await page.getByRole('img', { name: /Posture score over 1 analysis,/ }).waitFor();
     shots.push(await screenshot(page, 'posture'));
     const first = page.locator('.finding-link').filter({ hasText: 'fail' }).first();
     const title = (await first.locator('.finding-title').textContent())!;
@@ -210,6 +210,8 @@ describe('the web app in Chromium', () => {
     const { page } = owner;
     await page.getByRole('link', { name: 'Connect a tenant' }).first().click();
     await page.getByRole('heading', { name: 'What Tenantscope reads, and why' }).waitFor();
+    // the heading is there before the table's data: wait for the rows
+    await page.locator('.perm-table tbody th').first().waitFor();
     const permissions = await page.locator('.perm-table tbody th').allTextContents();
     expect(permissions.length).toBeGreaterThan(3);
     for (const p of permissions) expect(p).toMatch(/\.Read/);

@@ -1,13 +1,16 @@
 import fs from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { mailerDepsFor } from '../src/delivery/mailer-deps.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type Jobs, startJobs } from '../src/jobs/job-queue.ts';
 import { pipelineHooks } from '../src/pipeline/analyse-snapshot.ts';
 import { systemClock } from '../src/platform/clock.ts';
+import type { SmtpSettings } from '../src/platform/config.ts';
 import { generateKey } from '../src/platform/crypto.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { hashPassword } from '../src/platform/passwords.ts';
@@ -53,13 +56,19 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
+export interface WebWorldOptions {
+  /** an SMTP server (as TENANTSCOPE_SMTP_URL gives it): invitation and reset emails are sent there */
+  smtp?: SmtpSettings;
+}
+
 /**
  * The real product on loopback: a database of its own, the emulator serving one small tenant,
  * connected through its app registration and synced once by the pipeline; the job queue with an
- * inline worker (so "Sync now" in the page really syncs); the app listening on port 0; and the
- * browser. People: an owner, an admin and a `reports` member.
+ * inline worker (so "Sync now" in the page really syncs); the app listening on a free port that
+ * is also its public URL (so emailed links lead back to it); and the browser. People: an owner,
+ * an admin and a `reports` member. The key-encryption key is set, so two-step sign-in works.
  */
-export async function openWebWorld(): Promise<WebWorld> {
+export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWorld> {
   const warnings: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -73,7 +82,8 @@ export async function openWebWorld(): Promise<WebWorld> {
     openTestDatabase(),
     launchChromium(),
   ]);
-  const vault = createVault([generateKey()]);
+  const keks = [generateKey()];
+  const vault = createVault(keks);
   const sync: SyncDeps = {
     db: database.db,
     vault,
@@ -109,15 +119,25 @@ export async function openWebWorld(): Promise<WebWorld> {
   expect(first.status).toBe('succeeded');
   // the next read comes soon after (a person pressing "Sync now"): refill Graph's CA bucket first
   await control(emulator, 'POST', '/throttle/reset');
-  const jobs = await startJobs({ database, logger, worker: true, sync });
+  const mail = options.smtp ? { smtp: options.smtp, from: 'Tenantscope <no-reply@web.test>' } : undefined;
+  const jobs = await startJobs({
+    database,
+    logger,
+    worker: true,
+    sync,
+    ...(mail ? { email: { mailer: mailerDepsFor({ db: database.db, logger, keks }, { mail }) } } : {}),
+  });
+  const port = await freePort();
   const app = await buildApp({
-    config: { tls: false },
+    config: { tls: false, publicUrl: `http://127.0.0.1:${port}` },
     database,
     logger,
     jobs,
     connect: { vault, extraCaFile: emulator.caFile },
+    keks,
+    emails: mail ? { queuePending: () => jobs.queuePendingEmails() } : undefined,
   });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = await app.listen({ host: '127.0.0.1', port });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     url,
@@ -140,6 +160,18 @@ export async function openWebWorld(): Promise<WebWorld> {
       await database.close();
     },
   };
+}
+
+/** A port free on loopback now, so the public URL can name it before the app listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function person(

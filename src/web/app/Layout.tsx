@@ -46,10 +46,16 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
         <div className="who">
           <WorkspaceSwitch me={me} onSwitched={session.update} />
-          <span className="who-name" title={me.person.email}>
+          <Link
+            href="/account"
+            className="who-name"
+            title={me.person.email}
+            aria-current={pathname === '/account' ? 'page' : undefined}
+          >
+            <span className="visually-hidden">Your account: </span>
             {me.person.displayName ?? me.person.email}
             {role && <span className="who-role"> · {role}</span>}
-          </span>
+          </Link>
           <button type="button" className="btn btn-quiet" onClick={() => void session.signOut()}>
             Sign out
           </button>

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { ConnectPage } from './pages/ConnectPage.tsx';
+import { InvitePage } from './pages/InvitePage.tsx';
 import { NotAllowedPage, NotFoundPage } from './pages/NotAllowedPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -17,6 +19,7 @@ function Needs({ needs, children }: { needs: Role; children: ReactNode }) {
 }
 
 export function Routes({ pathname }: { pathname: string }) {
+  const session = useSession();
   if (pathname === '/' || pathname === '/tenants') return <OverviewPage />;
   const tenant =
     matchPath('/tenants/:id/:tab/:item', pathname) ??
@@ -43,6 +46,14 @@ export function Routes({ pathname }: { pathname: string }) {
       <Needs needs="owner">
         <AuditPage />
       </Needs>
+    );
+  if (pathname === '/account') return <AccountPage />;
+  const invite = matchPath('/invite/:token', pathname);
+  if (invite?.token)
+    return (
+      <section className="card notice narrow">
+        <InvitePage token={invite.token} onSignedIn={session.update} />
+      </section>
     );
   if (pathname === '/not-allowed') return <NotAllowedPage needs="admin" />;
   return <NotFoundPage />;

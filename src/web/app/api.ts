@@ -1,4 +1,5 @@
 import { errorCatalogue } from '../../platform/errors.ts';
+import { countOf } from './format.ts';
 
 /**
  * The one way the web app talks to the server: same-origin fetch with the session cookie, the
@@ -55,7 +56,9 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   const err = (data ?? {}) as { code?: string; message?: string };
   const code = err.code ?? `HTTP_${res.status}`;
   const retry = Number(res.headers.get('retry-after'));
-  if (res.status === 401 && url !== '/api/session' && onUnauthenticated) onUnauthenticated();
+  // Only a session that is gone signs the page out: other 401s (a wrong code, a wrong password
+  // given to accept an invitation) are answers to the request, shown where it was made.
+  if (code === 'TS_ERR_UNAUTHENTICATED' && onUnauthenticated) onUnauthenticated();
   throw new ApiError(
     res.status,
     code,
@@ -85,6 +88,8 @@ export function describeError(error: unknown): string {
       return `Too many failed sign-ins: this account is locked for a while.${wait}`;
     }
     if (error.code === 'TS_ERR_SIGNIN_FAILED') return 'That email and password do not match an account.';
+    if (error.code === 'TS_ERR_SECOND_FACTOR_INVALID')
+      return 'That code is wrong or was already used. Codes change every 30 seconds, and each recovery code works once.';
     if (error.code === 'TS_ERR_RATE_LIMITED')
       return 'Too many requests from this address. Wait a minute and try again.';
     const hint = hintFor(error.code);
@@ -95,8 +100,8 @@ export function describeError(error: unknown): string {
 }
 
 export function waitWords(seconds: number): string {
-  if (seconds < 90) return `${Math.ceil(seconds)} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
+  if (seconds < 90) return countOf(Math.ceil(seconds), 'second', 'seconds');
+  return countOf(Math.ceil(seconds / 60), 'minute', 'minutes');
 }
 
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1).replace(/\.$/, '') : s);

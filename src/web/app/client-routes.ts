@@ -12,5 +12,10 @@ export const CLIENT_ROUTES = [
   '/settings',
   '/settings/*',
   '/audit',
+  '/account',
   '/not-allowed',
+  // public: no session needed (links from emails)
+  '/forgot-password',
+  '/reset-password/*',
+  '/invite/*',
 ] as const;

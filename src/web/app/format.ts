@@ -77,3 +77,22 @@ export function formatDuration(fromIso: string, toIso: string | null, now: Date)
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
+
+/**
+ * The word for a count, in English: "1 tenant", "0 tenants", "2.5 units". Only exactly one is
+ * singular (CLDR's English rule for integers; 1.5 reads "1.5 units").
+ */
+export function plural(n: number, one: string, many: string): string {
+  return Math.abs(n) === 1 ? one : many;
+}
+
+/** A count and its word, the number formatted for the reader: "1,234 tenants"; unknown is "— tenants". */
+export function countOf(
+  n: number | null | undefined,
+  one: string,
+  many: string,
+  f: Formats = browser,
+): string {
+  const known = n !== null && n !== undefined && !Number.isNaN(n);
+  return `${formatNumber(n, f)} ${known ? plural(n, one, many) : many}`;
+}

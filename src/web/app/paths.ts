@@ -21,3 +21,18 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
 export function safeNext(next: string | null): string {
   return next && /^\/(?!\/)/.test(next) && !next.startsWith('/signin') ? next : '/';
 }
+
+/** A page anyone may open without a session: asking for a reset link, using one, an invitation. */
+export type PublicPage =
+  | { page: 'forgot-password' }
+  | { page: 'reset-password'; token: string }
+  | { page: 'invite'; token: string };
+
+export function publicPage(pathname: string): PublicPage | null {
+  if (matchPath('/forgot-password', pathname)) return { page: 'forgot-password' };
+  const reset = matchPath('/reset-password/:token', pathname);
+  if (reset?.token) return { page: 'reset-password', token: reset.token };
+  const invite = matchPath('/invite/:token', pathname);
+  if (invite?.token) return { page: 'invite', token: invite.token };
+  return null;
+}

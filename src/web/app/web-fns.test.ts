@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError, describeError } from './api.ts';
 import { barFractions, pathOf, scaleLinear, scoreSegments, stackShares } from './charts/chart-fns.ts';
-import { formatDateTime, formatMoney, formatNumber, formatRelative } from './format.ts';
+import { countOf, formatDateTime, formatMoney, formatNumber, formatRelative, plural } from './format.ts';
 import { diffLines, linesOf } from './pages/diff-fns.ts';
 import { filterRows, findingWeight, healthOf, sortRows } from './pages/overview-fns.ts';
 import { areaLabel, countBySeverity, endOfLocalDay, groupByArea } from './pages/posture-fns.ts';
 import { rowsToEntries } from './pages/price-fns.ts';
-import { matchPath, safeNext } from './paths.ts';
+import { matchPath, publicPage, safeNext } from './paths.ts';
 import type { Finding, OverviewRow } from './types.ts';
 
 describe('addresses', () => {
@@ -30,9 +30,40 @@ describe('addresses', () => {
   ])('after sign-in, next=%s goes to %s (never off the site)', (next, want) => {
     expect(safeNext(next)).toBe(want);
   });
+
+  test.each([
+    ['/forgot-password', { page: 'forgot-password' }],
+    ['/reset-password/abc', { page: 'reset-password', token: 'abc' }],
+    ['/reset-password', null],
+    ['/invite/t0k-en_', { page: 'invite', token: 't0k-en_' }],
+    ['/invite/a/b', null],
+    ['/signin', null],
+    ['/settings', null],
+  ])('%s opens without a session as %o', (path, want) => {
+    expect(publicPage(path)).toEqual(want);
+  });
 });
 
 describe('formatting for the reader', () => {
+  test.each([
+    [0, 'tenants'],
+    [1, 'tenant'],
+    [2, 'tenants'],
+    [1.5, 'tenants'],
+    [-1, 'tenant'],
+  ])('%s is followed by “%s”', (n, want) => {
+    expect(plural(n, 'tenant', 'tenants')).toBe(want);
+  });
+
+  test.each([
+    [1, '1 item'],
+    [1234, '1,234 items'],
+    [0, '0 items'],
+    [null, '— items'],
+  ])('the count %s reads “%s”', (n, want) => {
+    expect(countOf(n, 'item', 'items', { locale: 'en-GB', timeZone: 'UTC' })).toBe(want);
+  });
+
   const gb = { locale: 'en-GB', timeZone: 'Europe/London' };
   const de = { locale: 'de-DE', timeZone: 'Europe/Berlin' };
   test.each([
@@ -285,6 +316,14 @@ describe('errors in words', () => {
     [
       new ApiError(409, 'TS_ERR_LAST_OWNER', 'this member is the last owner of the workspace', null),
       'This member is the last owner of the workspace. Make another member an owner first: a workspace always keeps one owner.',
+    ],
+    [
+      new ApiError(429, 'TS_ERR_SIGNIN_LOCKED', 'locked', 1),
+      'Too many failed sign-ins: this account is locked for a while. Try again in 1 second.',
+    ],
+    [
+      new ApiError(401, 'TS_ERR_SECOND_FACTOR_INVALID', 'x', null),
+      'That code is wrong or was already used. Codes change every 30 seconds, and each recovery code works once.',
     ],
     [new ApiError(500, 'HTTP_500', 'Internal Server Error', null), 'Internal Server Error.'],
   ])('%o reads “%s”', (error, want) => {

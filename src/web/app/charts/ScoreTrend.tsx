@@ -1,4 +1,4 @@
-import { formatDate, formatNumber } from '../format.ts';
+import { countOf, formatDate, formatNumber } from '../format.ts';
 import type { ScorePoint } from '../types.ts';
 import { pathOf, scoreSegments } from './chart-fns.ts';
 
@@ -13,7 +13,7 @@ export function ScoreTrend({ points }: { points: ScorePoint[] }) {
   const first = points[0];
   const last = points.at(-1);
   const label = last
-    ? `Posture score over ${points.length} analyses, now ${formatNumber(last.score)} out of 100`
+    ? `Posture score over ${countOf(points.length, 'analysis', 'analyses')}, now ${formatNumber(last.score)} out of 100`
     : 'No score yet';
   return (
     <figure className="chart">

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api.ts';
-import { formatDateTime, formatNumber } from '../format.ts';
+import { countOf, formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import type { DriftEvent, Tenant, TriageState } from '../types.ts';
@@ -144,7 +144,7 @@ function EventDetail({ event: e, onChanged }: { event: DriftEvent; onChanged(upd
       {lines.length > 1 && (
         <details>
           <summary>
-            Line by line ({formatNumber(lines.filter((l) => l.op !== 'same').length)} lines changed)
+            Line by line ({countOf(lines.filter((l) => l.op !== 'same').length, 'line', 'lines')} changed)
           </summary>
           <pre className="code diff-lines">
             {lines.map((l, i) => (

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api.ts';
-import { formatDate, formatDateTime, formatNumber } from '../format.ts';
+import { countOf, formatDate, formatDateTime, formatNumber } from '../format.ts';
 import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import type { EvidenceItem, FindingDetail, Tenant } from '../types.ts';
@@ -110,7 +110,7 @@ function Detail({ detail, url, onChanged }: { detail: FindingDetail; url: string
         <h3 id="evidence-h">
           Evidence{' '}
           <span className="muted small">
-            ({formatNumber(f.evidence.total)} items
+            ({countOf(f.evidence.total, 'item', 'items')}
             {f.evidence.total > f.evidence.items.length
               ? `, ${formatNumber(f.evidence.items.length)} shown`
               : ''}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { type Bar, Bars } from '../charts/Bars.tsx';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format.ts';
+import { countOf, formatDate, formatDateTime, formatMoney, formatNumber } from '../format.ts';
 import type { LicenceSummary, Tenant, UsersPage } from '../types.ts';
 import { Async, Empty, Field } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
@@ -70,8 +70,8 @@ function Inventory({ s }: { s: LicenceSummary }) {
       </dl>
       {t.unpricedUnits > 0 && (
         <p className="muted small">
-          {formatNumber(t.unpricedUnits)} units have no price ({t.unpricedSkus.join(', ')}): they are a gap in
-          these figures, not zero. Add prices in Settings → Price book.
+          {countOf(t.unpricedUnits, 'unit has', 'units have')} no price ({t.unpricedSkus.join(', ')}): they
+          are a gap in these figures, not zero. Add prices in Settings → Price book.
         </p>
       )}
       {c.unavailable.length > 0 && (
@@ -99,7 +99,9 @@ function WasteChart({ s }: { s: LicenceSummary }) {
       key: reason,
       label,
       value: m?.monthly ?? 0,
-      display: m ? `${formatMoney(m.monthly, s.currency)} · ${formatNumber(m.units)} units` : 'cannot tell',
+      display: m
+        ? `${formatMoney(m.monthly, s.currency)} · ${countOf(m.units, 'unit', 'units')}`
+        : 'cannot tell',
       tone: reason === 'possibleSharedOrService' || reason === 'guest' ? 'tone-possible' : 'tone-waste',
     };
   });
@@ -124,7 +126,7 @@ function IdleChart({ s }: { s: LicenceSummary }) {
     },
     {
       key: 'idle',
-      label: `Idle over ${s.totals.idleDays} days`,
+      label: `Idle over ${countOf(s.totals.idleDays, 'day', 'days')}`,
       value: c.idle ?? 0,
       display: known(c.idle),
       tone: 'tone-waste',
@@ -187,7 +189,7 @@ function Departments({ s }: { s: LicenceSummary }) {
             key: dep,
             label: dep || '(no department)',
             value: m.monthly,
-            display: `${formatMoney(m.monthly, s.currency)} · ${formatNumber(m.units)} units`,
+            display: `${formatMoney(m.monthly, s.currency)} · ${countOf(m.units, 'unit', 'units')}`,
             tone: 'tone-waste',
           }))}
         />
@@ -261,7 +263,7 @@ function UsersTable({ tenant }: { tenant: Tenant }) {
                         <td>{u.licences.map((l) => l.name).join(', ')}</td>
                         <td>
                           {u.signIn.state === 'seen'
-                            ? `${formatDate(u.signIn.last)} (${formatNumber(u.signIn.daysSince)} days)`
+                            ? `${formatDate(u.signIn.last)} (${countOf(u.signIn.daysSince, 'day', 'days')})`
                             : u.signIn.state === 'never'
                               ? 'never'
                               : 'cannot tell'}

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Stack } from '../charts/Bars.tsx';
-import { formatDateTime, formatMoney, formatNumber, formatRelative } from '../format.ts';
+import { countOf, formatDateTime, formatMoney, formatNumber, formatRelative } from '../format.ts';
 import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import { type OverviewRow, SEVERITIES } from '../types.ts';
@@ -83,8 +83,8 @@ function TenantTable({ rows }: { rows: OverviewRow[] }) {
         </label>
         <p className="muted" aria-live="polite">
           {visible.length === rows.length
-            ? `${formatNumber(rows.length)} tenants`
-            : `${formatNumber(visible.length)} of ${formatNumber(rows.length)} tenants`}
+            ? countOf(rows.length, 'tenant', 'tenants')
+            : `${formatNumber(visible.length)} of ${countOf(rows.length, 'tenant', 'tenants')}`}
         </p>
       </div>
       <div className="table-wrap">

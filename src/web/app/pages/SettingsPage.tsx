@@ -1,25 +1,21 @@
 import { useState } from 'react';
 import { api, describeError } from '../api.ts';
-import { formatDateTime } from '../format.ts';
 import { can, useSession } from '../session.tsx';
 import type { Member, Role } from '../types.ts';
 import { Async, NotYet, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
+import { ROLE_WORDS } from './account-fns.ts';
+import { InvitationsCard } from './InvitationsCard.tsx';
 import { PriceBookEditor } from './PriceBookEditor.tsx';
 
-const ROLE_WORDS: Record<Role, string> = {
-  owner: 'Owner — everything, including members and the audit log',
-  admin: 'Admin — tenants, syncs, decisions, price book',
-  reports: 'Reports — reads reports and findings only',
-};
-
 export function SettingsPage() {
-  const { me } = useSession();
+  const { me, role } = useSession();
   return (
     <>
       <PageHeader title={`Settings · ${me.workspace?.name ?? ''}`} />
       <div className="grid-2">
         <Members />
+        {can(role, 'owner') && <InvitationsCard />}
         <PriceBookEditor />
         <NotYet title="Branding">
           Your logo, colours and sender name on reports. Comes with scheduled reports.
@@ -51,7 +47,7 @@ function Members() {
   return (
     <section className="card span-2" aria-labelledby="members-h">
       <h2 id="members-h">Members</h2>
-      {!owner && <p className="muted small">Only an owner can change roles.</p>}
+      {!owner && <p className="muted small">Only an owner can change roles and invite people.</p>}
       {message && (
         <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
           {message.text}
@@ -106,10 +102,6 @@ function Members() {
           </div>
         ))}
       </dl>
-      <p className="muted small">
-        Inviting people by email is <strong>not yet</strong> built (it needs email delivery); members are
-        added with the command line for now. Last read {formatDateTime(new Date().toISOString())}.
-      </p>
     </section>
   );
 }

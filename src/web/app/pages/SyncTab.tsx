@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, describeError, hintFor } from '../api.ts';
-import { formatDateTime, formatDuration, formatNumber } from '../format.ts';
+import { countOf, formatDateTime, formatDuration, formatNumber } from '../format.ts';
 import { can, useSession } from '../session.tsx';
 import type { SyncRun, Tenant } from '../types.ts';
 import { Async, Badge, Empty } from '../ui.tsx';
@@ -64,8 +64,10 @@ export function SyncTab({ tenant }: { tenant: Tenant }) {
         )}
       </div>
       <p className="muted small">
-        Every {formatNumber(tenant.syncIntervalMinutes)} minutes; next {formatDateTime(tenant.nextSyncAt)}.
-        {tenant.consecutiveFailures > 0 && ` ${tenant.consecutiveFailures} failures in a row.`}
+        Every {countOf(tenant.syncIntervalMinutes, 'minute', 'minutes')}; next{' '}
+        {formatDateTime(tenant.nextSyncAt)}.
+        {tenant.consecutiveFailures > 0 &&
+          ` ${countOf(tenant.consecutiveFailures, 'failure', 'failures')} in a row.`}
       </p>
       {requested && (
         <p className="ok-note" role="status">
@@ -104,7 +106,7 @@ function SyncItem({ run: s }: { run: SyncRun }) {
         <Badge tone={STATUS_TONE[s.status]}>{s.status}</Badge>
         <span>
           {formatDateTime(s.startedAt)} · {s.trigger} · {formatDuration(s.startedAt, s.finishedAt, now)} ·{' '}
-          {formatNumber(s.requests)} requests
+          {countOf(s.requests, 'request', 'requests')}
           {s.throttled > 0 && `, ${formatNumber(s.throttled)} throttled`}
         </span>
       </div>
@@ -112,7 +114,7 @@ function SyncItem({ run: s }: { run: SyncRun }) {
         <div className="progress">
           <progress max={Math.max(datasets.length, 1)} value={done} aria-label="Datasets read" />
           <span className="muted small">
-            {formatNumber(done)} of {formatNumber(datasets.length)} datasets read
+            {formatNumber(done)} of {countOf(datasets.length, 'dataset', 'datasets')} read
           </span>
         </div>
       )}
@@ -130,7 +132,7 @@ function SyncItem({ run: s }: { run: SyncRun }) {
             {datasets.map(([name, d]) => (
               <li key={name}>
                 <span className="mono">{name}</span>{' '}
-                <span className="muted">{formatNumber(d.items)} items</span>{' '}
+                <span className="muted">{countOf(d.items, 'item', 'items')}</span>{' '}
                 {d.status && d.status !== 'ok' && (
                   <Badge tone={d.status === 'running' ? 'info' : 'warn'}>{d.status}</Badge>
                 )}

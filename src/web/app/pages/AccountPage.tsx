@@ -1,0 +1,46 @@
+import { useSession } from '../session.tsx';
+import { PageHeader } from '../ui.tsx';
+import { TwoStepCard } from './TwoStepCard.tsx';
+
+/** The signed-in person's own account, whatever their role: who they are, how they sign in. */
+export function AccountPage() {
+  const { me } = useSession();
+  return (
+    <>
+      <PageHeader title="Your account" />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="you-h">
+          <h2 id="you-h">You</h2>
+          <dl className="props">
+            <div>
+              <dt>Name</dt>
+              <dd>{me.person.displayName ?? <span className="muted">not given</span>}</dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd>{me.person.email}</dd>
+            </div>
+            <div>
+              <dt>{me.workspaces.length === 1 ? 'Workspace' : 'Workspaces'}</dt>
+              <dd>
+                {me.workspaces.length === 0 && <span className="muted">none</span>}
+                <ul className="plain-list">
+                  {me.workspaces.map((w) => (
+                    <li key={w.id}>
+                      {w.name} <span className="muted">· {w.role}</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </div>
+          </dl>
+          <p className="muted small">
+            To change your password, sign out and use “Forgot your password?” on the sign-in page.
+          </p>
+        </section>
+        <TwoStepCard />
+        {/* Microsoft account link card goes here */}
+      </div>
+    </>
+  );
+}
