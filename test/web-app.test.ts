@@ -240,6 +240,18 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Price, row 1', { exact: true }).fill('seven');
     await page.getByRole('button', { name: 'Save price book' }).click();
     await page.getByText(/Row 1 .*: the price must be a number/).waitFor();
+
+    await page.getByLabel('Snapshots (days)').fill('5');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Snapshots: give a whole number of days from 7 to 3650.').waitFor();
+    await page.getByLabel('Snapshots (days)').fill('30');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText(/Saved\. The next purge/).waitFor();
+    const retention = JSON.parse((await fetchInPage(page, 'GET', '/api/retention')).body);
+    expect(retention.policy.snapshots).toBe(30);
+    await page.getByRole('button', { name: 'Purge now' }).click();
+    await page.getByText('Purge done: nothing was due.').waitFor();
+    await page.getByText(/Last purge .*: nothing was due\./).waitFor();
     shots.push(await screenshot(page, 'settings'));
 
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -247,6 +259,7 @@ describe('the web app in Chromium', () => {
     await page.getByRole('cell', { name: 'finding.accepted' }).first().waitFor();
     await page.getByRole('cell', { name: 'finding.acceptance_revoked' }).waitFor();
     await page.getByRole('cell', { name: 'price_book.saved' }).waitFor();
+    await page.getByRole('cell', { name: 'retention.changed' }).waitFor();
     await expect(page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).resolves.toContain(
       'format=csv',
     );

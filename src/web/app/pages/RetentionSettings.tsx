@@ -47,7 +47,7 @@ function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved()
   const purgeNow = () =>
     run(async () => {
       const { deleted } = await api<{ deleted: Record<string, number> }>('POST', '/api/retention/purge');
-      return purgeSummary(deleted);
+      return `Purge done: ${purgeSummary(deleted)}`;
     });
   const run = async (action: () => Promise<string>) => {
     setBusy(true);
@@ -63,7 +63,7 @@ function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved()
   };
 
   return (
-    <form onSubmit={(e) => void save(e)}>
+    <form noValidate onSubmit={(e) => void save(e)}>
       <p className="muted small">
         Older data is deleted by an hourly job. Always kept: each tenant's latest snapshot and a pinned
         baseline.

@@ -7,6 +7,7 @@ import { useApi } from '../use-api.ts';
 import { ROLE_WORDS } from './account-fns.ts';
 import { InvitationsCard } from './InvitationsCard.tsx';
 import { PriceBookEditor } from './PriceBookEditor.tsx';
+import { RetentionSettings } from './RetentionSettings.tsx';
 
 export function SettingsPage() {
   const { me, role } = useSession();
@@ -20,10 +21,7 @@ export function SettingsPage() {
         <NotYet title="Branding">
           Your logo, colours and sender name on reports. Comes with scheduled reports.
         </NotYet>
-        <NotYet title="Retention">
-          How long snapshots, findings, drift events and the audit log are kept (today: everything is kept;
-          the audit log is meant for 365 days).
-        </NotYet>
+        <RetentionSettings />
       </div>
     </>
   );

@@ -23,7 +23,11 @@ export const RETENTION_ROWS: { kind: RetentionKind; label: string; what: string 
   { kind: 'drift', label: 'Drift', what: 'Drift events and comparisons.' },
   { kind: 'deliveries', label: 'Deliveries', what: 'Alert deliveries and sent emails.' },
   { kind: 'audit', label: 'Audit log', what: 'Who did what.' },
-  { kind: 'disconnected', label: 'Disconnected tenants', what: 'A tenant you disconnected is purged after' },
+  {
+    kind: 'disconnected',
+    label: 'Disconnected tenants',
+    what: 'How long after you disconnect a tenant its data is purged.',
+  },
 ];
 
 /** The fields that differ from the saved policy, or the first field that is not a whole number in bounds. */
