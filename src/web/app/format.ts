@@ -77,3 +77,19 @@ export function formatDuration(fromIso: string, toIso: string | null, now: Date)
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
+
+/** A unit price: cents shown (a licence at 7.50 a month is not "8"). */
+export function formatPrice(
+  amount: number | null | undefined,
+  currency: string,
+  f: Formats = browser,
+): string {
+  if (amount === null || amount === undefined || Number.isNaN(amount)) return '—';
+  try {
+    return new Intl.NumberFormat(f.locale, { style: 'currency', currency, minimumFractionDigits: 2 }).format(
+      amount,
+    );
+  } catch {
+    return `${new Intl.NumberFormat(f.locale, { minimumFractionDigits: 2 }).format(amount)} ${currency}`;
+  }
+}
