@@ -240,6 +240,17 @@ const rules: Record<string, Rule> = {
     call: () => ({ url: `/api/tenants/${tenantA}/licences/users` }),
     ok: 200,
   },
+  'GET /api/tenants/:id/licences/skus': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/licences/skus` }),
+    ok: 200,
+  },
+  // this tenant was never synced: an allowed caller gets past the role check to "no snapshot"
+  'GET /api/tenants/:id/licences/users.csv': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/licences/users.csv` }),
+    ok: 404,
+  },
   'GET /api/licences': { access: 'reports', call: () => ({ url: '/api/licences' }), ok: 200 },
   'GET /api/licences/export.csv': {
     access: 'reports',

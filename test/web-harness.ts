@@ -38,7 +38,10 @@ export interface WebWorld {
   jobs: Jobs;
   browser: Browser;
   workspaceId: string;
+  /** the first tenant */
   tenant: TenantRecord;
+  /** every tenant, in the order asked for (emulator tenant i is tenants[i]) */
+  tenants: TenantRecord[];
   people: Record<'owner' | 'admin' | 'reader', { id: string; email: string; password: string }>;
   /** what the server logged at warn or above: a suite ends with none */
   warnings: string[];
@@ -56,19 +59,33 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
+/** One emulated tenant of the world: its generator settings and the name it is connected under. */
+export interface WebTenantSpec {
+  users: number;
+  profile: 'typical' | 'neglected';
+  seed: string;
+  name: string;
+}
+
+const ONE_TENANT: WebTenantSpec[] = [{ users: 60, profile: 'typical', seed: 'web-app', name: 'Contoso Web' }];
+
 export interface WebWorldOptions {
   /** an SMTP server (as TENANTSCOPE_SMTP_URL gives it): invitation and reset emails are sent there */
   smtp?: SmtpSettings;
+  /** the emulated tenants (one by default) */
+  tenants?: WebTenantSpec[];
 }
 
 /**
- * The real product on loopback: a database of its own, the emulator serving one small tenant,
- * connected through its app registration and synced once by the pipeline; the job queue with an
- * inline worker (so "Sync now" in the page really syncs); the app listening on a free port that
- * is also its public URL (so emailed links lead back to it); and the browser. People: an owner,
- * an admin and a `reports` member. The key-encryption key is set, so two-step sign-in works.
+ * The real product on loopback: a database of its own, the emulator serving small tenants (one
+ * by default), each connected through its app registration and synced once by the pipeline; the
+ * job queue with an inline worker (so "Sync now" in the page really syncs); the app listening on
+ * a free port that is also its public URL (so emailed links lead back to it); and the browser.
+ * People: an owner, an admin and a `reports` member. The key-encryption key is set, so two-step
+ * sign-in works.
  */
 export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWorld> {
+  const specs = options.tenants ?? ONE_TENANT;
   const warnings: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -78,7 +95,7 @@ export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWo
   });
   const logger = createLogger({ level: 'warn', destination });
   const [emulator, database, browser] = await Promise.all([
-    startEmulator({ tenants: [{ users: 60, profile: 'typical', seed: 'web-app' }] }),
+    startEmulator({ tenants: specs.map(({ users, profile, seed }) => ({ users, profile, seed })) }),
     openTestDatabase(),
     launchChromium(),
   ]);
@@ -100,25 +117,29 @@ export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWo
     admin: await person(database, workspaceId, 'admin', 'admin@web.test', 'Adam Admin'),
     reader: await person(database, workspaceId, 'reports', 'reader@web.test', 'Rita Reader'),
   };
-  const t = emulator.tenants[0]!;
-  const tenant = await connectAppRegistration(sync, {
-    workspaceId,
-    actor: people.owner.id,
-    microsoftTenantId: t.tenantId,
-    clientId: t.clientId,
-    credential: { kind: 'secret', clientSecret: t.clientSecret },
-    cloud: 'global',
-    endpoints: {
-      authorityHost: emulator.authorityHost,
-      graphUrl: emulator.graphUrl,
-      armUrl: emulator.armUrl,
-    },
-    displayName: 'Contoso Web',
-  });
-  const first = await syncTenant(sync, { workspaceId, tenantId: tenant.id, trigger: 'manual' });
-  expect(first.status).toBe('succeeded');
-  // the next read comes soon after (a person pressing "Sync now"): refill Graph's CA bucket first
-  await control(emulator, 'POST', '/throttle/reset');
+  const tenants: TenantRecord[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const t = emulator.tenants[i]!;
+    const tenant = await connectAppRegistration(sync, {
+      workspaceId,
+      actor: people.owner.id,
+      microsoftTenantId: t.tenantId,
+      clientId: t.clientId,
+      credential: { kind: 'secret', clientSecret: t.clientSecret },
+      cloud: 'global',
+      endpoints: {
+        authorityHost: emulator.authorityHost,
+        graphUrl: emulator.graphUrl,
+        armUrl: emulator.armUrl,
+      },
+      displayName: spec.name,
+    });
+    const first = await syncTenant(sync, { workspaceId, tenantId: tenant.id, trigger: 'manual' });
+    expect(first.status).toBe('succeeded');
+    // the next read comes soon after (a person pressing "Sync now"): refill Graph's CA bucket first
+    await control(emulator, 'POST', '/throttle/reset');
+    tenants.push(tenant);
+  }
   const mail = options.smtp ? { smtp: options.smtp, from: 'Tenantscope <no-reply@web.test>' } : undefined;
   const jobs = await startJobs({
     database,
@@ -147,7 +168,8 @@ export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWo
     jobs,
     browser,
     workspaceId,
-    tenant,
+    tenant: tenants[0]!,
+    tenants,
     people,
     warnings,
     async close() {

@@ -107,8 +107,9 @@ async function runLicences(
   const stored = await withWorkspace(deps.db, target.workspaceId, (tx) =>
     getPriceBook(tx, target.workspaceId),
   );
-  const analysis = analyseLicences(snapshot, { prices: priceBookFor(stored.book, tenant.microsoftTenantId) });
-  const summary = summariseLicences(analysis);
+  const prices = priceBookFor(stored.book, tenant.microsoftTenantId);
+  const analysis = analyseLicences(snapshot, { prices });
+  const summary = summariseLicences(analysis, prices);
   await withWorkspace(deps.db, target.workspaceId, (tx) => storeLicenceSummary(tx, target, summary));
   return {
     currency: summary.currency,

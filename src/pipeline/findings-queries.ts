@@ -25,9 +25,16 @@ export interface FindingFilter {
   area?: string[];
   /** true: failing and not fixed since (open episodes); false: resolved ones */
   open?: boolean;
+  /** words in the check's title or id, or the tenant's name, case-insensitive */
+  q?: string | undefined;
+  sort?: FindingSort;
+  /** asc: most severe, A–Z, oldest first */
+  dir?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
 }
+
+export type FindingSort = 'severity' | 'tenant' | 'check' | 'area' | 'state' | 'since';
 
 export interface AcceptanceView {
   id: string;
@@ -41,6 +48,7 @@ export interface AcceptanceView {
 export interface FindingView {
   id: string;
   tenantId: string;
+  tenantName: string;
   checkId: string;
   state: FindingState;
   severity: string;
@@ -63,11 +71,45 @@ const SEVERITY_ORDER = sql<number>`CASE f.severity WHEN 'critical' THEN 0 WHEN '
 const effectiveState = (now: Date) =>
   sql<FindingState>`CASE WHEN f.state IN ('fail', 'accepted') THEN (CASE WHEN a.expires_at > ${now} THEN 'accepted' ELSE 'fail' END) ELSE f.state END`;
 
+/**
+ * `ILIKE` over the check's title and id and the tenant's name (`t`). The words are a bound value;
+ * `%`, `_` and `\` in them match themselves.
+ */
+export function textMatch(text: string): Expression<SqlBool> {
+  const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+  return sql<SqlBool>`(f.title ILIKE ${pattern} OR f.check_id ILIKE ${pattern} OR t.display_name ILIKE ${pattern})`;
+}
+
+/**
+ * The sort's own key, then severity, tenant and check, so every page is in a stable order. Text
+ * sorts lower-cased under the "C" collation: the same order on PGlite and on any PostgreSQL locale.
+ */
+function orderOf(filter: FindingFilter, now: Date): Expression<unknown>[] {
+  const dir = sql.raw(filter.dir === 'desc' ? 'DESC' : 'ASC');
+  const tenantName = sql`lower(t.display_name) COLLATE "C"`;
+  const keys: Record<FindingSort, Expression<unknown>> = {
+    severity: SEVERITY_ORDER,
+    tenant: tenantName,
+    check: sql`lower(f.title) COLLATE "C"`,
+    area: sql`f.area COLLATE "C"`,
+    state: sql`${effectiveState(now)} COLLATE "C"`,
+    since: sql`f.first_seen_at`,
+  };
+  return [
+    sql`${keys[filter.sort ?? 'severity']} ${dir} NULLS LAST`,
+    SEVERITY_ORDER,
+    tenantName,
+    sql`f.tenant_id`,
+    sql`f.check_id`,
+  ];
+}
+
 /** Findings of the workspace (or one tenant), most severe first. `now` decides acceptance expiry. */
 export async function listFindings(tx: Tx, filter: FindingFilter, now: Date): Promise<FindingView[]> {
   const limit = Math.min(Math.max(filter.limit ?? 200, 1), 1000);
   let q = tx
     .selectFrom('findings as f')
+    .innerJoin('tenants as t', 't.id', 'f.tenant_id')
     .leftJoinLateral(
       (eb) =>
         eb
@@ -83,6 +125,7 @@ export async function listFindings(tx: Tx, filter: FindingFilter, now: Date): Pr
     )
     .selectAll('f')
     .select([
+      't.display_name as tenant_name',
       effectiveState(now).as('effective_state'),
       'a.id as acceptance_id',
       'a.reason as acceptance_reason',
@@ -95,16 +138,16 @@ export async function listFindings(tx: Tx, filter: FindingFilter, now: Date): Pr
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity as never);
   if (filter.area?.length) q = q.where('f.area', 'in', filter.area);
   if (filter.open !== undefined) q = q.where(openExpression(filter.open));
+  if (filter.q) q = q.where(textMatch(filter.q));
+  for (const key of orderOf(filter, now)) q = q.orderBy(key);
   const rows = await q
-    .orderBy(SEVERITY_ORDER)
-    .orderBy('f.tenant_id')
-    .orderBy('f.check_id')
     .limit(limit)
     .offset(Math.max(filter.offset ?? 0, 0))
     .execute();
   return rows.map((r) => ({
     id: r.id,
     tenantId: r.tenant_id,
+    tenantName: r.tenant_name,
     checkId: r.check_id,
     state: r.effective_state,
     severity: r.severity,

@@ -3,6 +3,7 @@
  * book (the MSP view): the latest summary of every tenant, with totals per currency — amounts in
  * two currencies are never added.
  */
+import { idleSeats, type SkuLine, topWasteSku } from '../analyse/licences/index.ts';
 import type { Tx } from '../storage/transactions.ts';
 import { requireTenant } from './tenant-guard.ts';
 
@@ -13,11 +14,15 @@ export interface LicenceSummaryView {
   collectedAt: Date;
   currency: string;
   /** spendMonthly, wasteMonthly, possibleWasteMonthly, savingsAnnual, savings, unpricedUnits,
-   * unpricedSkus, idleDays, idleKnown, byReason, byDepartment (licence-store.ts) */
+   * unpricedSkus, idleDays, idleKnown, byReason, byDepartment (licence-store.ts), and
+   * topWasteSku derived from bySku (null: none wastes money, or bySku was not stored) */
   totals: Record<string, unknown>;
   /** purchased, consumed, available, licensedUsers, disabledWithLicences, neverSignedIn (null:
-   * cannot tell), idle (null: cannot tell), overlapping, guestsWithLicences, skus, unavailable */
+   * cannot tell), idle (null: cannot tell), overlapping, guestsWithLicences, skus, unavailable,
+   * and idleSeats derived from bySku (null: cannot tell) */
   counts: Record<string, unknown>;
+  /** the stored `totals.bySku`, kept apart from `totals`; null when the summary predates it */
+  skuLines: SkuLine[] | null;
 }
 
 export interface CurrencyTotals {
@@ -52,15 +57,22 @@ type Row = {
   counts: Record<string, unknown>;
 };
 
-const toView = (r: Row): LicenceSummaryView => ({
-  tenantId: r.tenant_id,
-  tenantName: r.display_name,
-  snapshotId: r.snapshot_id,
-  collectedAt: r.collected_at,
-  currency: r.currency,
-  totals: r.totals,
-  counts: r.counts,
-});
+function toView(r: Row): LicenceSummaryView {
+  const { bySku, ...totals } = r.totals;
+  // summaries stored before per-SKU lines were kept have none: not known, never "no SKUs"
+  const lines = Array.isArray(bySku) ? (bySku as SkuLine[]) : null;
+  const idleKnown = r.counts.idle !== null && r.counts.idle !== undefined;
+  return {
+    tenantId: r.tenant_id,
+    tenantName: r.display_name,
+    snapshotId: r.snapshot_id,
+    collectedAt: r.collected_at,
+    currency: r.currency,
+    totals: { ...totals, topWasteSku: lines ? topWasteSku(lines) : null },
+    counts: { ...r.counts, idleSeats: lines && idleKnown ? idleSeats(lines) : null },
+    skuLines: lines,
+  };
+}
 
 /** One tenant's summaries, newest first (the first is the current one; the rest is the trend). */
 export async function licenceSummaries(tx: Tx, tenantId: string, limit = 30): Promise<LicenceSummaryView[]> {

@@ -7,7 +7,9 @@
 import { bookRow } from '../analyse/licences/book.ts';
 import {
   type LicenceAnalysis,
+  type PriceBook,
   type PriceBookFile,
+  skuLines,
   starterPriceBook,
   validatePriceBook,
 } from '../analyse/licences/index.ts';
@@ -67,8 +69,12 @@ export async function resetPriceBook(tx: Tx, workspaceId: string): Promise<void>
   await tx.deleteFrom('price_books').where('workspace_id', '=', workspaceId).execute();
 }
 
-/** What one summary holds: the book row (counts, spend, waste, savings) and the waste breakdown. */
-export function summariseLicences(a: LicenceAnalysis) {
+/**
+ * What one summary holds: the book row (counts, spend, waste, savings), the waste breakdown, and
+ * one line per SKU (`bySku`, priced with `prices`, the book the analysis used). Summaries stored
+ * before `bySku` existed lack it: readers treat that as "not known", never as no SKUs.
+ */
+export function summariseLicences(a: LicenceAnalysis, prices: PriceBook) {
   const row = bookRow(a);
   return {
     currency: a.waste.currency,
@@ -84,6 +90,7 @@ export function summariseLicences(a: LicenceAnalysis) {
       idleKnown: a.waste.idleKnown,
       byReason: a.waste.byReason,
       byDepartment: a.waste.byDepartment,
+      bySku: skuLines(a, prices),
     },
     counts: {
       purchased: row.purchased,

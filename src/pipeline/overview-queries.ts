@@ -6,7 +6,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { FindingState, TenantStatus } from '../storage/schema.ts';
 import type { Tx } from '../storage/transactions.ts';
-import type { FindingFilter } from './findings-queries.ts';
+import { type FindingFilter, textMatch } from './findings-queries.ts';
 import { requireTenant } from './tenant-guard.ts';
 
 /**
@@ -21,7 +21,10 @@ const effectiveState = (now: Date) =>
 /** How many findings `listFindings(tx, filter, now)` would return without limit and offset. */
 export async function countFindings(tx: Tx, filter: FindingFilter, now: Date): Promise<number> {
   if (filter.tenantId) await requireTenant(tx, filter.tenantId);
-  let q = tx.selectFrom('findings as f').select((eb) => eb.fn.countAll<string>().as('n'));
+  let q = tx
+    .selectFrom('findings as f')
+    .innerJoin('tenants as t', 't.id', 'f.tenant_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'));
   if (filter.tenantId) q = q.where('f.tenant_id', '=', filter.tenantId);
   if (filter.state?.length) q = q.where(effectiveState(now), 'in', filter.state);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity as never);
@@ -32,6 +35,7 @@ export async function countFindings(tx: Tx, filter: FindingFilter, now: Date): P
         ? sql<SqlBool>`f.first_seen_at IS NOT NULL AND f.resolved_at IS NULL`
         : sql<SqlBool>`f.resolved_at IS NOT NULL`,
     );
+  if (filter.q) q = q.where(textMatch(filter.q));
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
 }

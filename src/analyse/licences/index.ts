@@ -28,3 +28,4 @@ export {
   type SkuCatalogue,
   skuName,
 } from './sku-catalogue.ts';
+export { idleSeats, type SkuLine, skuLines, topWasteSku } from './sku-lines.ts';

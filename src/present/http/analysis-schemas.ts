@@ -65,6 +65,7 @@ export const acceptanceSchema = z.object({
 export const findingSchema = z.object({
   id: z.string(),
   tenantId: z.string(),
+  tenantName: z.string(),
   checkId: z.string(),
   state: z.enum(FINDING_STATES).describe('effective now: an unexpired acceptance turns fail into accepted'),
   severity: z.enum(SEVERITIES),
@@ -128,11 +129,24 @@ export const findingHistorySchema = z.object({
   ),
 });
 
+export const FINDING_SORTS = ['severity', 'tenant', 'check', 'area', 'state', 'since'] as const;
+
 const findingFilters = {
   state: listOf(FINDING_STATES),
   severity: listOf(SEVERITIES),
   area: listOf(AREAS),
   open: booleanQuery.describe('true: failing and not fixed since; false: resolved'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe("words in the check's title or id, or the tenant's name (case-insensitive)"),
+  sort: z
+    .enum(FINDING_SORTS)
+    .default('severity')
+    .describe('severity (most severe first), tenant name, check title, area, state, or since (first seen)'),
+  dir: z.enum(['asc', 'desc']).default('asc').describe('asc: most severe, A–Z or oldest first'),
   limit: limitQuery(200),
   offset: offsetQuery,
 };

@@ -12,15 +12,17 @@ import { idParams } from './api-schemas.ts';
 import { inWorkspace, memberOf, recordAudit } from './auth-plugin.ts';
 import { toCsv } from './csv-export.ts';
 import type { AnalysisRouteDeps } from './finding-routes.ts';
+import { registerLicenceDetailRoutes } from './licence-detail-routes.ts';
 import { currencyTotalsSchema, licenceSummarySchema, userLineSchema } from './licence-schemas.ts';
 import { defineRoute } from './route-kit.ts';
 
 type SummaryJson = z.input<typeof licenceSummarySchema>;
-const summaryJson = (s: LicenceSummaryView) => toJson(s) as unknown as SummaryJson;
+/** The per-SKU lines have their own route (licence-detail-routes.ts); a summary leaves without them. */
+const summaryJson = ({ skuLines: _, ...s }: LicenceSummaryView) => toJson(s) as unknown as SummaryJson;
 
 /** The book export's figures, after tenant, tenantId, collectedAt and currency. */
 const COUNT_COLUMNS = ['purchased', 'consumed', 'available', 'licensedUsers', 'disabledWithLicences'];
-COUNT_COLUMNS.push('neverSignedIn', 'idle', 'overlapping');
+COUNT_COLUMNS.push('neverSignedIn', 'idle', 'idleSeats', 'overlapping');
 const TOTAL_COLUMNS = [
   'spendMonthly',
   'wasteMonthly',
@@ -39,6 +41,7 @@ const usersResponse = z.object({
 
 /** Licence summaries per tenant, per-user lines, and the MSP book (JSON and CSV). */
 export function registerLicenceRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
+  registerLicenceDetailRoutes(app, deps);
   defineRoute(
     app,
     {
@@ -125,7 +128,15 @@ export function registerLicenceRoutes(app: FastifyInstance, deps: AnalysisRouteD
         .header('content-disposition', `attachment; filename="tenantscope-licences-${day}.csv"`)
         .send(
           toCsv(
-            ['tenant', 'tenantId', 'collectedAt', 'currency', ...COUNT_COLUMNS, ...TOTAL_COLUMNS],
+            [
+              'tenant',
+              'tenantId',
+              'collectedAt',
+              'currency',
+              ...COUNT_COLUMNS,
+              ...TOTAL_COLUMNS,
+              'topWasteSku',
+            ],
             book.tenants.map((s) => [
               s.tenantName,
               s.tenantId,
@@ -133,6 +144,7 @@ export function registerLicenceRoutes(app: FastifyInstance, deps: AnalysisRouteD
               s.currency,
               ...COUNT_COLUMNS.map((k) => cell(s.counts[k])),
               ...TOTAL_COLUMNS.map((k) => cell(s.totals[k])),
+              (s.totals.topWasteSku as { skuPartNumber: string } | null)?.skuPartNumber ?? null,
             ]),
           ),
         );

@@ -27,6 +27,16 @@ export const licenceSummarySchema = z.object({
     idleKnown: z.boolean().describe('false without sign-in data: idle money is unknown, not zero'),
     byReason: z.record(z.string(), money.nullable()),
     byDepartment: z.record(z.string(), money),
+    topWasteSku: z
+      .object({
+        skuId: z.string(),
+        skuPartNumber: z.string(),
+        name: z.string(),
+        monthly: z.number(),
+        units: z.number().int(),
+      })
+      .nullable()
+      .describe('the SKU with the most certain waste a month; null when none wastes money or not known'),
   }),
   counts: z.object({
     purchased: z.number().int(),
@@ -39,9 +49,35 @@ export const licenceSummarySchema = z.object({
     overlapping: z.number().int(),
     guestsWithLicences: z.number().int().nullable(),
     skus: z.number().int(),
+    idleSeats: z
+      .number()
+      .int()
+      .nullable()
+      .describe('billed licence units held by idle accounts; null: cannot tell'),
     unavailable: z.array(z.object({ dataset: z.string(), status: z.string() })),
     usageConcealed: z.boolean(),
   }),
+});
+
+export const skuLineSchema = z.object({
+  skuId: z.string(),
+  skuPartNumber: z.string(),
+  name: z.string().describe("the product name from Microsoft's licensing table, or the skuPartNumber"),
+  free: z.boolean(),
+  capabilityStatus: z.string(),
+  notBilled: z.boolean().describe('Microsoft no longer bills it (Suspended, Deleted, LockedOut)'),
+  purchased: z.number().int().describe('prepaidUnits.enabled'),
+  warning: z.number().int().describe('past the end date, still usable'),
+  suspended: z.number().int(),
+  consumed: z.number().int().describe('assigned units (consumedUnits)'),
+  available: z.number().int(),
+  overAssigned: z.number().int(),
+  pricePerMonth: z.number().nullable().describe('from the price book; null: no price (a gap)'),
+  term: z.enum(['monthly', 'annual']).nullable(),
+  spendMonthly: z.number().nullable().describe('purchased × price; null when billed but unpriced'),
+  idleAssigned: z.number().int().nullable().describe('holders idle over idleDays; null: cannot tell'),
+  waste: money.describe('certain waste counted against this SKU'),
+  possibleWaste: money.describe('waste resting on a heuristic'),
 });
 
 export const currencyTotalsSchema = z.object({

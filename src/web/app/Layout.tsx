@@ -11,6 +11,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, role } = session;
   const links = [
     { href: '/', label: 'Tenants', show: true, active: pathname === '/' || pathname.startsWith('/tenants') },
+    { href: '/findings', label: 'Findings', show: true, active: pathname === '/findings' },
+    { href: '/licences', label: 'Licence book', show: true, active: pathname === '/licences' },
     {
       href: '/connect',
       label: 'Connect a tenant',

@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { ConnectPage } from './pages/ConnectPage.tsx';
+import { FindingsPage } from './pages/FindingsPage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
+import { LicenceBookPage } from './pages/LicenceBookPage.tsx';
 import { NotAllowedPage, NotFoundPage } from './pages/NotAllowedPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -29,6 +31,8 @@ export function Routes({ pathname }: { pathname: string }) {
     if (!tenant.tab) return <Redirect to={`/tenants/${tenant.id}/posture`} />;
     return <TenantPage tenantId={tenant.id} tab={tenant.tab} item={tenant.item ?? null} />;
   }
+  if (pathname === '/findings') return <FindingsPage />;
+  if (pathname === '/licences') return <LicenceBookPage />;
   if (pathname === '/connect')
     return (
       <Needs needs="admin">

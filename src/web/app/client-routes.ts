@@ -8,6 +8,8 @@ export const CLIENT_ROUTES = [
   '/signin',
   '/tenants',
   '/tenants/*',
+  '/findings',
+  '/licences',
   '/connect',
   '/settings',
   '/settings/*',

@@ -96,3 +96,19 @@ export function countOf(
   const known = n !== null && n !== undefined && !Number.isNaN(n);
   return `${formatNumber(n, f)} ${known ? plural(n, one, many) : many}`;
 }
+
+/** A unit price: cents shown (a licence at 7.50 a month is not "8"). */
+export function formatPrice(
+  amount: number | null | undefined,
+  currency: string,
+  f: Formats = browser,
+): string {
+  if (amount === null || amount === undefined || Number.isNaN(amount)) return '—';
+  try {
+    return new Intl.NumberFormat(f.locale, { style: 'currency', currency, minimumFractionDigits: 2 }).format(
+      amount,
+    );
+  } catch {
+    return `${new Intl.NumberFormat(f.locale, { minimumFractionDigits: 2 }).format(amount)} ${currency}`;
+  }
+}

@@ -68,6 +68,7 @@ export interface EvidenceItem {
 export interface Finding {
   id: string;
   tenantId: string;
+  tenantName: string;
   checkId: string;
   state: string;
   severity: Severity;
@@ -150,6 +151,13 @@ export interface LicenceSummary {
     idleKnown: boolean;
     byReason: Record<string, Money | null>;
     byDepartment: Record<string, Money>;
+    topWasteSku: {
+      skuId: string;
+      skuPartNumber: string;
+      name: string;
+      monthly: number;
+      units: number;
+    } | null;
   };
   counts: {
     purchased: number;
@@ -162,9 +170,64 @@ export interface LicenceSummary {
     overlapping: number;
     guestsWithLicences: number | null;
     skus: number;
+    idleSeats: number | null;
     unavailable: { dataset: string; status: string }[];
     usageConcealed: boolean;
   };
+}
+
+/** One row of the licence book (`GET /api/licences`): a tenant's latest summary. */
+export interface BookTenant extends LicenceSummary {
+  tenantName: string;
+  snapshotId: string | null;
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  tenants: number;
+  spendMonthly: number;
+  wasteMonthly: number;
+  possibleWasteMonthly: number;
+  savingsAnnual: number;
+  unpricedUnits: number;
+  tenantsWithoutSignInData: number;
+}
+
+export interface Book {
+  tenants: BookTenant[];
+  totals: CurrencyTotals[];
+}
+
+export interface SkuLine {
+  skuId: string;
+  skuPartNumber: string;
+  name: string;
+  free: boolean;
+  capabilityStatus: string;
+  notBilled: boolean;
+  purchased: number;
+  warning: number;
+  suspended: number;
+  consumed: number;
+  available: number;
+  overAssigned: number;
+  pricePerMonth: number | null;
+  term: 'monthly' | 'annual' | null;
+  spendMonthly: number | null;
+  idleAssigned: number | null;
+  waste: Money;
+  possibleWaste: Money;
+}
+
+export interface SkuLines {
+  current: {
+    snapshotId: string | null;
+    collectedAt: string;
+    currency: string;
+    idleDays: number;
+    idleKnown: boolean;
+    skus: SkuLine[] | null;
+  } | null;
 }
 
 export interface UsersPage {

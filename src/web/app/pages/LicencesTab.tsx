@@ -4,6 +4,7 @@ import { countOf, formatDate, formatDateTime, formatMoney, formatNumber } from '
 import type { LicenceSummary, Tenant, UsersPage } from '../types.ts';
 import { Async, Empty, Field } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
+import { SkuTable } from './SkuTable.tsx';
 
 export const REASON_LABELS: Record<string, string> = {
   unassigned: 'Bought, not assigned',
@@ -36,6 +37,7 @@ export function LicencesTab({ tenant }: { tenant: Tenant }) {
         current ? (
           <div className="grid-2">
             <Inventory s={current} />
+            <SkuTable tenant={tenant} />
             <WasteChart s={current} />
             <IdleChart s={current} />
             <Departments s={current} />
@@ -208,24 +210,30 @@ function UsersTable({ tenant }: { tenant: Tenant }) {
     <section className="card span-2" aria-labelledby="users-h">
       <div className="section-head">
         <h2 id="users-h">Per user</h2>
-        <Field label="Show">
-          {(id) => (
-            <select
-              id={id}
-              value={filter}
-              onChange={(e) => {
-                setFilter(e.target.value);
-                setOffset(0);
-              }}
-            >
-              {FILTERS.map(([k, label]) => (
-                <option key={k} value={k}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <div className="filters">
+          {/* a plain link: the browser downloads the CSV with the session cookie (a GET, no token needed) */}
+          <a className="btn" href={`/api/tenants/${tenant.id}/licences/users.csv`} download>
+            Download CSV
+          </a>
+          <Field label="Show">
+            {(id) => (
+              <select
+                id={id}
+                value={filter}
+                onChange={(e) => {
+                  setFilter(e.target.value);
+                  setOffset(0);
+                }}
+              >
+                {FILTERS.map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
       </div>
       <Async loaded={loaded} what="the licensed users">
         {(page) =>

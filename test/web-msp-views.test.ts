@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+
+/**
+ * The MSP's cross-tenant views in real Chromium against the real API, over two emulated tenants
+ * synced and analysed by the pipeline (a typical one and a neglected one, with suspended and
+ * warning units): a tenant's per-SKU table, the findings of every tenant, the licence book, and
+ * the CSV downloads. Every figure on screen is compared with what the API answers.
+ */
+let world: WebWorld;
+let owner: { context: BrowserContext; page: Page };
+const pageErrors: string[] = [];
+const shots: string[] = [];
+const CONTOSO = 'Contoso MSP';
+const FABRIKAM = 'Fabrikam MSP';
+const gbNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
+const gbMoney = (n: number, currency: string) =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
+
+async function newPage(width = 1280, height = 900) {
+  const context = await world.browser.newContext({
+    viewport: { width, height },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
+  });
+  return { context, page };
+}
+
+/** GET from inside the page, with the session's cookie. */
+async function apiGet<T>(page: Page, url: string): Promise<T> {
+  const body = await page.evaluate(async (u) => {
+    const res = await fetch(u);
+    return { status: res.status, text: await res.text() };
+  }, url);
+  expect(body.status, body.text).toBe(200);
+  return JSON.parse(body.text) as T;
+}
+
+/** Clicks a download link and returns the file's text. */
+async function download(page: Page, name: string): Promise<{ file: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+  const path = await file.path();
+  return { file: file.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
+}
+
+/** The body rows of a table as text cells (the row header first). */
+function rowsOf(page: Page, region: string) {
+  return page
+    .getByRole('region', { name: region })
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => [...r.children].map((c) => (c.firstChild?.textContent ?? '').trim())),
+    );
+}
+
+beforeAll(async () => {
+  world = await openWebWorld({
+    tenants: [
+      { users: 60, profile: 'typical', seed: 'msp-views-a', name: CONTOSO },
+      { users: 40, profile: 'neglected', seed: 'msp-views-b', name: FABRIKAM },
+    ],
+  });
+  owner = await newPage();
+  await signIn(owner.page, world.url, world.people.owner);
+}, 90_000);
+
+afterAll(async () => {
+  await owner?.context.close();
+  await world?.close();
+  console.log(`screenshots:\n${shots.join('\n')}`);
+});
+
+type SkuLine = {
+  skuPartNumber: string;
+  name: string;
+  consumed: number;
+  available: number;
+  warning: number;
+  suspended: number;
+};
+
+describe('the MSP views in Chromium', () => {
+  test("a tenant's licences tab lists its SKUs with the API's assigned and available units, and sorts", async () => {
+    const { page } = owner;
+    const fabrikam = world.tenants[1]!;
+    await page.goto(`${world.url}/tenants/${fabrikam.id}/licences`);
+    const region = page.getByRole('region', { name: 'Per product (SKU)' });
+    await region.locator('tbody tr').first().waitFor();
+    const api = await apiGet<{ current: { skus: SkuLine[] } }>(
+      page,
+      `/api/tenants/${fabrikam.id}/licences/skus`,
+    );
+    const lines = api.current.skus;
+    expect(lines.length).toBeGreaterThan(3);
+    const rows = await rowsOf(page, 'Per product (SKU)');
+    expect(rows).toHaveLength(lines.length);
+    for (const l of lines) {
+      const row = rows.find((r) => r[0] === l.name);
+      expect(row, l.name).toBeDefined();
+      // columns: product, bought, assigned, available, …
+      expect([row![2], row![3]], l.name).toEqual([gbNumber(l.consumed), gbNumber(l.available)]);
+    }
+    // the neglected tenant's units in warning and suspended are named, as the API counts them
+    const held = lines.filter((l) => l.warning > 0 || l.suspended > 0);
+    expect(held.length).toBeGreaterThan(0);
+    for (const l of held) {
+      const words = [
+        l.warning && `${gbNumber(l.warning)} in warning`,
+        l.suspended && `${gbNumber(l.suspended)} suspended`,
+      ];
+      expect(rows.find((r) => r[0] === l.name)![4]).toBe(words.filter(Boolean).join(', '));
+    }
+
+    await region.getByRole('button', { name: 'Assigned' }).click();
+    await expect(
+      region.getByRole('columnheader', { name: 'Assigned' }).getAttribute('aria-sort'),
+    ).resolves.toBe('descending');
+    const byAssigned = [...lines].sort((a, b) => b.consumed - a.consumed || a.name.localeCompare(b.name));
+    expect((await rowsOf(page, 'Per product (SKU)')).map((r) => r[0])).toEqual(byAssigned.map((l) => l.name));
+    await region.getByRole('button', { name: 'Assigned' }).press('Enter');
+    await expect(
+      region.getByRole('columnheader', { name: 'Assigned' }).getAttribute('aria-sort'),
+    ).resolves.toBe('ascending');
+    expect((await rowsOf(page, 'Per product (SKU)')).map((r) => r[0])).toEqual(
+      [...lines].sort((a, b) => a.consumed - b.consumed || a.name.localeCompare(b.name)).map((l) => l.name),
+    );
+    shots.push(await screenshot(page, 'licences-skus'));
+  });
+
+  test('the per-user CSV downloads with its header and one line per licensed user', async () => {
+    const { page } = owner;
+    const fabrikam = world.tenants[1]!;
+    const summary = await apiGet<{ current: { counts: { licensedUsers: number } } }>(
+      page,
+      `/api/tenants/${fabrikam.id}/licences`,
+    );
+    const { file, text } = await download(page, 'Download CSV');
+    expect(file).toMatch(/^tenantscope-licence-users-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'userPrincipalName,displayName,department,userType,accountEnabled,licences,skuPartNumbers,' +
+        'assignment,signIn,lastSignIn,daysSinceSignIn,wasteReasons,wasteMonthly,currency',
+    );
+    expect(lines).toHaveLength(summary.current.counts.licensedUsers + 1);
+  });
+
+  test('/findings lists both tenants, filters by severity, sorts by tenant, and a row opens the finding', async () => {
+    const { page } = owner;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).click();
+    await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
+    const table = page.getByRole('region', { name: 'Findings of every tenant' });
+    await table.locator('tbody tr').first().waitFor();
+    type List = { total: number; findings: { tenantName: string; severity: string }[] };
+    const failing = await apiGet<List>(page, '/api/findings?state=fail&limit=1');
+    const perTenant = await Promise.all(
+      world.tenants.map((t) => apiGet<List>(page, `/api/findings?state=fail&limit=1&tenantId=${t.id}`)),
+    );
+    expect(perTenant.every((t) => t.total > 0)).toBe(true);
+    expect(failing.total).toBe(perTenant[0]!.total + perTenant[1]!.total);
+    await table.getByText(`of ${gbNumber(failing.total)} findings`).waitFor();
+
+    // sorted by tenant, A–Z then Z–A: each tenant heads the list once
+    await table.getByRole('button', { name: 'Tenant' }).click();
+    await expect.poll(async () => (await rowsOf(page, 'Findings of every tenant'))[0]?.[0]).toBe(CONTOSO);
+    await table.getByRole('button', { name: 'Tenant' }).click();
+    await expect.poll(async () => (await rowsOf(page, 'Findings of every tenant'))[0]?.[0]).toBe(FABRIKAM);
+    expect(new URL(page.url()).search).toBe('?sort=tenant&dir=desc');
+
+    await page.getByLabel('Severity').selectOption('high');
+    const high = await apiGet<List>(page, '/api/findings?state=fail&severity=high&limit=1');
+    expect(high.total).toBeGreaterThan(0);
+    expect(high.total).toBeLessThan(failing.total);
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
+    const severities = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(new Set(severities)).toEqual(new Set(['high']));
+    shots.push(await screenshot(page, 'findings'));
+
+    const link = table.locator('.finding-row-link').first();
+    const title = (await link.textContent())!;
+    await link.click();
+    await page.getByRole('heading', { name: title, level: 2 }).waitFor();
+    expect(page.url()).toMatch(/\/tenants\/[0-9a-f-]{36}\/posture\/[\w.-]+$/);
+    // back: the same list, filters kept
+    await page.goBack();
+    await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('high');
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
+
+    // words: the check id of one finding narrows the list to that check, once per tenant at most
+    const checkId = (await table.locator('tbody tr th .mono').first().textContent())!;
+    await page.getByLabel('Severity').selectOption('');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(checkId);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent(checkId)}`);
+    await expect
+      .poll(async () => [...new Set(await table.locator('tbody tr th .mono').allTextContents())])
+      .toEqual([checkId]);
+    expect(await table.locator('tbody tr').count()).toBeLessThanOrEqual(2);
+  });
+
+  test('/licences shows both tenants; the totals are the sum of the rows and the API totals', async () => {
+    const { page } = owner;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Licence book' }).click();
+    await page.getByRole('heading', { name: 'Licence book', level: 1 }).waitFor();
+    const region = page.getByRole('region', { name: 'Licence book' });
+    await region.locator('tbody tr').nth(1).waitFor();
+    type Book = {
+      tenants: {
+        tenantName: string;
+        currency: string;
+        totals: { wasteMonthly: number; spendMonthly: number };
+      }[];
+      totals: { currency: string; tenants: number; wasteMonthly: number; spendMonthly: number }[];
+    };
+    const book = await apiGet<Book>(page, '/api/licences');
+    expect(book.tenants.map((t) => t.tenantName).sort()).toEqual([CONTOSO, FABRIKAM]);
+    expect(book.totals).toHaveLength(1);
+    const usd = book.totals[0]!;
+    const cents = (pick: (t: Book['tenants'][number]) => number) =>
+      book.tenants.reduce((c, t) => c + Math.round(pick(t) * 100), 0) / 100;
+    expect(usd.wasteMonthly).toBe(cents((t) => t.totals.wasteMonthly));
+    expect(usd.spendMonthly).toBe(cents((t) => t.totals.spendMonthly));
+
+    const rows = await rowsOf(page, 'Licence book');
+    expect(rows.map((r) => r[0]).sort()).toEqual([CONTOSO, FABRIKAM]);
+    for (const t of book.tenants) {
+      const row = rows.find((r) => r[0] === t.tenantName)!;
+      expect([row[1], row[2]]).toEqual([
+        gbMoney(t.totals.spendMonthly, 'USD'),
+        gbMoney(t.totals.wasteMonthly, 'USD'),
+      ]);
+    }
+    const total = await region
+      .locator('tfoot tr')
+      .evaluateAll((trs) =>
+        trs.map((r) => [...r.children].map((c) => (c.firstChild?.textContent ?? '').trim())),
+      );
+    expect(total).toEqual([
+      [
+        'Total',
+        gbMoney(usd.spendMonthly, 'USD'),
+        gbMoney(usd.wasteMonthly, 'USD'),
+        expect.any(String),
+        expect.any(String),
+        expect.any(String),
+        '',
+      ],
+    ]);
+    await region.getByText('2 tenants').first().waitFor();
+    shots.push(await screenshot(page, 'licence-book'));
+
+    // sorted by waste, largest first by default; a click turns it round
+    const byWaste = [...book.tenants].sort((a, b) => b.totals.wasteMonthly - a.totals.wasteMonthly);
+    expect(rows.map((r) => r[0])).toEqual(byWaste.map((t) => t.tenantName));
+    await region.getByRole('button', { name: 'Waste / month' }).click();
+    await expect
+      .poll(async () => (await rowsOf(page, 'Licence book')).map((r) => r[0]))
+      .toEqual(byWaste.reverse().map((t) => t.tenantName));
+    // the filter narrows the rows and the totals with them
+    await region.getByRole('searchbox').fill('fabrikam');
+    await expect.poll(async () => (await rowsOf(page, 'Licence book')).map((r) => r[0])).toEqual([FABRIKAM]);
+    await region.getByText('1 tenant', { exact: true }).first().waitFor();
+    await region.getByRole('searchbox').fill('');
+
+    const { file, text } = await download(page, 'Export CSV');
+    expect(file).toMatch(/^tenantscope-licences-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(
+      /^tenant,tenantId,collectedAt,currency,purchased,.*,wasteMonthly,.*,topWasteSku$/,
+    );
+    expect(lines).toHaveLength(3);
+  });
+
+  test('a reports member opens both views from the navigation, on a tablet too', async () => {
+    const { context, page } = await newPage(768, 1000);
+    await signIn(page, world.url, world.people.reader);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+      'Tenants',
+      'Findings',
+      'Licence book',
+    ]);
+    await nav.getByRole('link', { name: 'Findings' }).click();
+    await page
+      .getByRole('region', { name: 'Findings of every tenant' })
+      .locator('tbody tr')
+      .first()
+      .waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    shots.push(await screenshot(page, 'findings-tablet-reports'));
+    await nav.getByRole('link', { name: 'Licence book' }).click();
+    await page.getByRole('region', { name: 'Licence book' }).locator('tbody tr').nth(1).waitFor();
+    await expect(nav.getByRole('link', { name: 'Licence book' }).getAttribute('aria-current')).resolves.toBe(
+      'page',
+    );
+    await context.close();
+  });
+
+  test('no script error or CSP violation in any page, and the server logged no warning', () => {
+    expect(pageErrors).toEqual([]);
+    expect(world.warnings).toEqual([]);
+  });
+});
