@@ -322,7 +322,11 @@ describe('account flows in Chromium', () => {
 
     // the owner works in the new workspace and invites two people who have accounts
     await ownerPage.reload();
+    // the switch answers, then the page goes to the overview: wait, or a click on Settings is undone
+    const switched = ownerPage.waitForResponse((r) => r.url().endsWith('/api/session/workspace') && r.ok());
     await ownerPage.getByLabel('Workspace').selectOption({ label: 'Fabrikam Partners (owner)' });
+    await switched;
+    await ownerPage.waitForURL(`${world.url}/`);
     await ownerPage.getByRole('link', { name: 'Settings' }).click();
     await ownerPage.getByRole('heading', { name: 'Settings · Fabrikam Partners' }).waitFor();
     const links: string[] = [];
