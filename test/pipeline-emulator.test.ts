@@ -314,6 +314,26 @@ describe('the analysis pipeline after each sync', () => {
     expect(Math.round(book.totals[0]!.wasteMonthly * 100)).toBe(waste);
   });
 
+  test('the run says the analysis is running while it runs, then that it succeeded', async () => {
+    let during: unknown;
+    const result = await sync(tenant, {
+      afterSnapshot: async () => {
+        during = await inA((tx) =>
+          tx
+            .selectFrom('sync_runs')
+            .select(['status', 'progress'])
+            .orderBy('started_at', 'desc')
+            .executeTakeFirstOrThrow(),
+        );
+      },
+    });
+    expect(during).toMatchObject({ status: 'succeeded', progress: { analysis: { status: 'running' } } });
+    const run = await inA((tx) =>
+      tx.selectFrom('sync_runs').select('progress').where('id', '=', result.runId).executeTakeFirstOrThrow(),
+    );
+    expect(run.progress).toMatchObject({ analysis: { status: 'succeeded' } });
+  });
+
   test('an analysis that fails never fails the sync, and is noted on the run', async () => {
     const result = await sync(tenant, {
       afterSnapshot: async () => {

@@ -157,6 +157,16 @@ describe('the web app in Chromium', () => {
     await expect
       .poll(() => page.locator('.sync-succeeded').count(), { timeout: 45_000, interval: 500 })
       .toBe(2);
+    // the run succeeds when its snapshot is complete; drift is stored by the analysis after it
+    await expect
+      .poll(
+        async () =>
+          JSON.parse((await fetchInPage(page, 'GET', `/api/tenants/${world.tenant.id}/syncs`)).body).syncs[0]
+            .progress.analysis?.status,
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('succeeded');
+    await page.getByText('Analysing: findings and drift').waitFor({ state: 'detached' });
     shots.push(await screenshot(page, 'sync'));
     const comparisons = JSON.parse(
       (await fetchInPage(page, 'GET', `/api/tenants/${world.tenant.id}/drift/comparisons`)).body,

@@ -411,26 +411,33 @@ function progressRecorder(
   };
 }
 
-/** The analysis hooks: a failure is logged and noted on the run, never a failed sync. */
+/**
+ * The analysis hooks: a failure is logged and noted on the run, never a failed sync. The run says
+ * `analysis: running` then `succeeded` (or `failed`), because it is marked succeeded as soon as
+ * the snapshot is complete: until the analysis ends, findings and drift are those of the run before.
+ */
 async function analyseAfterSync(
   deps: SyncDeps,
   workspaceId: string,
   runId: string,
   work: () => Promise<void>,
 ): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    const failure = describe(error);
-    deps.logger.warn({ runId, code: failure.code, err: error }, 'analysis after sync failed');
-    const note = JSON.stringify({ analysis: { status: 'failed', ...failure } });
-    await withWorkspace(deps.db, workspaceId, (tx) =>
+  const note = (analysis: Record<string, string>) =>
+    withWorkspace(deps.db, workspaceId, (tx) =>
       tx
         .updateTable('sync_runs')
-        .set({ progress: sql<string>`progress || ${note}::jsonb` })
+        .set({ progress: sql<string>`progress || ${JSON.stringify({ analysis })}::jsonb` })
         .where('id', '=', runId)
         .execute(),
     ).catch(() => {});
+  await note({ status: 'running' });
+  try {
+    await work();
+    await note({ status: 'succeeded' });
+  } catch (error) {
+    const failure = describe(error);
+    deps.logger.warn({ runId, code: failure.code, err: error }, 'analysis after sync failed');
+    await note({ status: 'failed', ...failure });
   }
 }
 

@@ -99,7 +99,10 @@ export const syncRunSchema = z.object({
     datasets: z.record(z.string(), z.object({ items: z.number().int(), status: z.string().optional() })),
     analysis: z
       .object({ status: z.string(), code: z.string().optional(), message: z.string().optional() })
-      .optional(),
+      .optional()
+      .describe(
+        "the analysis after the sync: running, succeeded or failed (findings and drift are the previous run's until it ends)",
+      ),
   }),
   error: errorSummary.nullable(),
 });

@@ -23,7 +23,8 @@ export function SyncTab({ tenant }: { tenant: Tenant }) {
   // each answer decides whether to keep reading: a run in progress, or one asked for moments ago
   useEffect(() => {
     const syncs = loaded.data?.syncs ?? [];
-    const running = syncs.some((s) => s.status === 'running');
+    // the analysis after a sync ends later than the run: keep reading until it has
+    const running = syncs.some((s) => s.status === 'running' || s.progress.analysis?.status === 'running');
     const waiting =
       awaiting !== null &&
       Date.now() < awaiting.until &&
@@ -119,6 +120,11 @@ function SyncItem({ run: s }: { run: SyncRun }) {
         </div>
       )}
       {s.error && <SyncError code={s.error.code} message={s.error.message} />}
+      {s.progress.analysis?.status === 'running' && (
+        <p className="muted small" role="status">
+          <span className="spinner" aria-hidden="true" /> Analysing: findings and drift update when this ends.
+        </p>
+      )}
       {s.progress.analysis?.status === 'failed' && (
         <SyncError
           code={s.progress.analysis.code ?? 'TS_ERR_INTERNAL'}
