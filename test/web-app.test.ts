@@ -271,7 +271,7 @@ describe('the web app in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     shots.push(await screenshot(page, 'overview-tablet-reports'));
     const nav = page.getByRole('navigation', { name: 'Main' });
-    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Tenants']);
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Tenants', 'Standards']);
     await expect(page.getByRole('link', { name: 'Connect a tenant' }).count()).resolves.toBe(0);
 
     for (const path of ['/settings', '/audit', '/connect']) {

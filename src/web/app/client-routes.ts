@@ -11,6 +11,9 @@ export const CLIENT_ROUTES = [
   '/connect',
   '/settings',
   '/settings/*',
+  '/standards',
+  '/standards/*',
+  '/alerts',
   '/audit',
   '/not-allowed',
 ] as const;

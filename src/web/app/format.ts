@@ -77,3 +77,12 @@ export function formatDuration(fromIso: string, toIso: string | null, now: Date)
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
+
+/**
+ * A count with its noun in the right form: "1 tenant", "2 tenants", "1,204 changes". English
+ * nouns, so the plural rule is English too; the number follows the reader's locale.
+ */
+export function formatCount(n: number, one: string, other: string, f: Formats = browser): string {
+  const form = new Intl.PluralRules('en').select(n) === 'one' ? one : other;
+  return `${formatNumber(n, f)} ${form}`;
+}
