@@ -155,7 +155,7 @@ describe('account flows in Chromium', () => {
     await page.getByRole('link', { name: `Your account: ${NEW_MEMBER.name} · reports` }).waitFor();
     await expect(
       page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
-    ).resolves.toEqual(['Tenants', 'Findings', 'Licence book']);
+    ).resolves.toEqual(['Tenants', 'Findings', 'Licence book', 'Standards']);
     await page.getByRole('row', { name: /Contoso Web/ }).waitFor();
     const me = await apiInPage(page, 'GET', '/api/me');
     expect(me.body.workspace).toMatchObject({ id: world.workspaceId, role: 'reports' });

@@ -300,6 +300,7 @@ describe('the web app in Chromium', () => {
       'Tenants',
       'Findings',
       'Licence book',
+      'Standards',
     ]);
     await expect(page.getByRole('link', { name: 'Connect a tenant' }).count()).resolves.toBe(0);
 

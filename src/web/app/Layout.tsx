@@ -20,6 +20,13 @@ export function Layout({ children }: { children: ReactNode }) {
       active: pathname === '/connect',
     },
     {
+      href: '/standards',
+      label: 'Standards',
+      show: true,
+      active: pathname.startsWith('/standards'),
+    },
+    { href: '/alerts', label: 'Alerts', show: can(role, 'admin'), active: pathname === '/alerts' },
+    {
       href: '/settings',
       label: 'Settings',
       show: can(role, 'admin'),

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { AlertsPage } from './pages/AlertsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { ConnectPage } from './pages/ConnectPage.tsx';
 import { FindingsPage } from './pages/FindingsPage.tsx';
@@ -8,6 +9,9 @@ import { LicenceBookPage } from './pages/LicenceBookPage.tsx';
 import { NotAllowedPage, NotFoundPage } from './pages/NotAllowedPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { StandardEditorPage } from './pages/StandardEditorPage.tsx';
+import { StandardPage } from './pages/StandardPage.tsx';
+import { StandardsPage } from './pages/StandardsPage.tsx';
 import { TenantPage } from './pages/TenantPage.tsx';
 import { matchPath } from './paths.ts';
 import { Redirect } from './router.tsx';
@@ -45,6 +49,14 @@ export function Routes({ pathname }: { pathname: string }) {
         <SettingsPage />
       </Needs>
     );
+  const standard = standardRoute(pathname);
+  if (standard) return standard;
+  if (pathname === '/alerts')
+    return (
+      <Needs needs="admin">
+        <AlertsPage />
+      </Needs>
+    );
   if (pathname === '/audit')
     return (
       <Needs needs="owner">
@@ -61,4 +73,25 @@ export function Routes({ pathname }: { pathname: string }) {
     );
   if (pathname === '/not-allowed') return <NotAllowedPage needs="admin" />;
   return <NotFoundPage />;
+}
+
+/** `/standards` (read by every role), `/standards/new` and `…/:id/edit` (admin), `/standards/:id`. */
+function standardRoute(pathname: string): ReactNode {
+  if (pathname === '/standards') return <StandardsPage />;
+  if (pathname === '/standards/new')
+    return (
+      <Needs needs="admin">
+        <StandardEditorPage standardId={null} />
+      </Needs>
+    );
+  const edit = matchPath('/standards/:id/edit', pathname);
+  if (edit?.id)
+    return (
+      <Needs needs="admin">
+        <StandardEditorPage key={edit.id} standardId={edit.id} />
+      </Needs>
+    );
+  const one = matchPath('/standards/:id', pathname);
+  if (one?.id) return <StandardPage key={one.id} standardId={one.id} />;
+  return null;
 }

@@ -1,14 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api.ts';
-import { countOf, formatDateTime } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import type { DriftEvent, Tenant, TriageState } from '../types.ts';
 import { Async, Badge, Empty, Field } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
-import { attributionWords, diffLines, linesOf, TRIAGE_LABELS } from './diff-fns.ts';
-
-const SEV_TONE = { high: 'sev-high', medium: 'sev-medium', low: 'sev-low' } as const;
+import { BeforeAfter, SEV_TONE } from './BeforeAfter.tsx';
+import { attributionWords, TRIAGE_LABELS } from './diff-fns.ts';
 
 export function DriftTab({ tenant, eventId }: { tenant: Tenant; eventId: string | null }) {
   const [triage, setTriage] = useState<'open' | 'all'>('open');
@@ -107,7 +106,6 @@ export function DriftTab({ tenant, eventId }: { tenant: Tenant; eventId: string 
 
 function EventDetail({ event: e, onChanged }: { event: DriftEvent; onChanged(updated: DriftEvent): void }) {
   const { role } = useSession();
-  const lines = diffLines(linesOf(e.before), linesOf(e.after));
   return (
     <section className="card event-detail" aria-labelledby="event-h">
       <h2 id="event-h">
@@ -131,33 +129,7 @@ function EventDetail({ event: e, onChanged }: { event: DriftEvent; onChanged(upd
           </dd>
         </div>
       </dl>
-      <div className="diff">
-        <div className="diff-side">
-          <h3>Before</h3>
-          <pre className="code">{linesOf(e.before).join('\n') || '(absent)'}</pre>
-        </div>
-        <div className="diff-side">
-          <h3>After</h3>
-          <pre className="code">{linesOf(e.after).join('\n') || '(absent)'}</pre>
-        </div>
-      </div>
-      {lines.length > 1 && (
-        <details>
-          <summary>
-            Line by line ({countOf(lines.filter((l) => l.op !== 'same').length, 'line', 'lines')} changed)
-          </summary>
-          <pre className="code diff-lines">
-            {lines.map((l, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-              <span key={i} className={`diff-${l.op}`}>
-                {l.op === 'removed' ? '− ' : l.op === 'added' ? '+ ' : '  '}
-                {l.text}
-                {'\n'}
-              </span>
-            ))}
-          </pre>
-        </details>
-      )}
+      <BeforeAfter before={e.before} after={e.after} />
       {can(role, 'admin') ? (
         <TriageForm event={e} onChanged={onChanged} />
       ) : (

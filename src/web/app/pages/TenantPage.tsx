@@ -3,6 +3,7 @@ import { Link } from '../router.tsx';
 import type { Tenant } from '../types.ts';
 import { Async, Badge, NotFoundOr, TabNav } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
+import { BaselineTab } from './BaselineTab.tsx';
 import { DriftTab } from './DriftTab.tsx';
 import { FindingDetailView } from './FindingDetailView.tsx';
 import { LicencesTab } from './LicencesTab.tsx';
@@ -12,6 +13,7 @@ import { SyncTab } from './SyncTab.tsx';
 const TABS = [
   { key: 'posture', label: 'Posture' },
   { key: 'drift', label: 'Drift' },
+  { key: 'baseline', label: 'Baseline' },
   { key: 'licences', label: 'Licences' },
   { key: 'sync', label: 'Sync' },
 ];
@@ -57,6 +59,7 @@ function body(tenant: Tenant, tab: string, item: string | null) {
   if (tab === 'posture' && item) return <FindingDetailView tenant={tenant} checkId={item} />;
   if (tab === 'posture') return <PostureTab tenant={tenant} />;
   if (tab === 'drift') return <DriftTab tenant={tenant} eventId={item} />;
+  if (tab === 'baseline') return <BaselineTab tenant={tenant} />;
   if (tab === 'licences') return <LicencesTab tenant={tenant} />;
   if (tab === 'sync') return <SyncTab tenant={tenant} />;
   return <p>There is no “{tab}” view. Choose one of the tabs above.</p>;
