@@ -287,6 +287,7 @@ describe('the MSP views in Chromium', () => {
       'Tenants',
       'Findings',
       'Licence book',
+      'Standards',
     ]);
     await nav.getByRole('link', { name: 'Findings' }).click();
     await page
