@@ -97,6 +97,26 @@ const rules: Record<string, Rule> = {
   },
   // nobody here has a second factor on: turning it off is refused as a state error
   'DELETE /api/me/totp': { access: 'signedIn', call: () => ({ url: '/api/me/totp', body: {} }), ok: 409 },
+  // sign-in with Microsoft is not configured here: its public routes answer the "off" error
+  'GET /api/session/options': { access: 'public', call: () => ({ url: '/api/session/options' }), ok: 200 },
+  'GET /api/session/microsoft': {
+    access: 'public',
+    call: () => ({ url: '/api/session/microsoft' }),
+    ok: 409,
+  },
+  'GET /api/session/microsoft/callback': {
+    access: 'public',
+    call: () => ({ url: '/api/session/microsoft/callback?state=x&code=y' }),
+    ok: 409,
+  },
+  'GET /api/me/microsoft': { access: 'signedIn', call: () => ({ url: '/api/me/microsoft' }), ok: 200 },
+  'POST /api/me/microsoft': {
+    access: 'signedIn',
+    call: () => ({ url: '/api/me/microsoft', body: {} }),
+    ok: 400,
+  },
+  // nobody here has linked one
+  'DELETE /api/me/microsoft': { access: 'signedIn', call: () => ({ url: '/api/me/microsoft' }), ok: 404 },
   'GET /api/tenants': { access: 'reports', call: () => ({ url: '/api/tenants' }), ok: 200 },
   'POST /api/tenants': { access: 'admin', call: () => ({ url: '/api/tenants', body: {} }), ok: 400 },
   'GET /api/tenants/:id': { access: 'reports', call: () => ({ url: `/api/tenants/${tenantA}` }), ok: 200 },

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startDemo } from '../src/cli/commands/demo.ts';
+import { type RunningDemo, startDemo } from '../src/cli/commands/demo.ts';
+import { trustingFetch } from '../src/emulator/server/test-clients.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { verifyPassword } from '../src/platform/passwords.ts';
 import { withSystem, withWorkspace } from '../src/storage/transactions.ts';
 import { findPersonByEmail } from '../src/workspaces/workspace-repo.ts';
+import { submitSignIn } from './connect-helpers.ts';
 import { createScratchDatabase } from './helpers/database.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantscope-demo-'));
@@ -98,6 +100,7 @@ describe('tenantscope demo', () => {
         findPersonByEmail(tx, 'lead@example.com'),
       );
       expect(await verifyPassword(owner!.passwordHash!, 'a-long-chosen-password')).toBe(true);
+      await linkAndSignInWithMicrosoft(demo, 'a-long-chosen-password');
     } finally {
       await demo.close();
     }
@@ -113,7 +116,7 @@ describe('tenantscope demo', () => {
     );
     await again.close();
     expect(again.newPassword).toBeUndefined(); // unchanged, so not printed again
-  });
+  }, 90_000);
 
   test('the embedded data dir cannot be opened by two processes at once', async () => {
     if (scratch) return expect(scratch.url).toContain('ts_test_'); // PostgreSQL runs: the lock guards only the embedded database
@@ -130,3 +133,59 @@ describe('tenantscope demo', () => {
     }
   });
 });
+
+/**
+ * Sign-in with Microsoft as `npm start` offers it, over real HTTP: the owner signs in with the
+ * password, links the emulated administrator the start-up lines name, and then signs in with
+ * Microsoft alone. The demo's public URL says port 3000 while this one listens elsewhere, so the
+ * redirect back is followed to the address the server really has.
+ */
+async function linkAndSignInWithMicrosoft(demo: RunningDemo, password: string): Promise<void> {
+  const user = demo.microsoftUser!;
+  expect(user.upn).toMatch(/@/);
+  const ca = fs.readFileSync(demo.runtime.config.extraCaFile!, 'utf8');
+  const microsoft = trustingFetch(ca);
+  const jar = new Map<string, string>();
+  const send = async (method: string, url: string, body?: unknown, csrf?: string) => {
+    const res = await fetch(`${demo.url}${url}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=');
+      if (value) jar.set(name!, value);
+      else jar.delete(name!);
+    }
+    return res;
+  };
+  const atMicrosoft = async (url: string) => {
+    const back = await submitSignIn(microsoft, url, { username: user.upn, password: user.password });
+    return `${back.location!.pathname}${back.location!.search}`;
+  };
+  expect(await (await send('GET', '/api/session/options')).json()).toEqual({
+    password: true,
+    microsoft: true,
+  });
+
+  const signedIn = await send('POST', '/api/session', { email: demo.ownerEmail, password });
+  const csrf = ((await signedIn.json()) as { csrfToken: string }).csrfToken;
+  const started = await send('POST', '/api/me/microsoft', { password }, csrf);
+  expect(started.status).toBe(200);
+  const linked = await send('GET', await atMicrosoft(((await started.json()) as { url: string }).url));
+  expect(linked.headers.get('location')).toBe('/settings?microsoft=linked');
+
+  jar.clear();
+  const start = await send('GET', '/api/session/microsoft');
+  expect(start.status).toBe(302);
+  const back = await send('GET', await atMicrosoft(start.headers.get('location')!));
+  expect(back.headers.get('location')).toBe('/');
+  const me = (await (await send('GET', '/api/me')).json()) as { person: { email: string } };
+  expect(me.person.email).toBe(demo.ownerEmail);
+}

@@ -62,26 +62,13 @@ export async function signIn(
   } & SecondFactorInput,
 ): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
-  const now = deps.clock.now();
-  const keys = [accountKey(email), ipKey(input.ip)];
-  const counters = await readThrottle(deps.db, keys);
-  const waitMs = Math.max(...keys.map((k) => lockedForMs(counters.get(k), now)));
-  if (waitMs > 0) throw lockedError(waitMs);
-
+  const keys = await refuseIfLocked(deps, email, input.ip);
   const person = await withSystem(deps.db, (tx) => findPersonByEmail(tx, email));
   const ok = person?.passwordHash
     ? await verifyPassword(person.passwordHash, input.password)
     : (await verifyPassword(await decoy(), input.password)) && false;
   const fail = async (error: TenantscopeError): Promise<never> => {
-    const [account] = await recordFailure(
-      deps.db,
-      [
-        { key: keys[0]!, rule: ACCOUNT_RULE },
-        { key: keys[1]!, rule: IP_RULE },
-      ],
-      now,
-    );
-    if (person) await auditFailure(deps, person.id, input.ip, account?.lockedUntil ?? null, now);
+    await countFailure(deps, keys, person?.id, input.ip);
     throw error;
   };
   if (!person || !ok)
@@ -96,7 +83,21 @@ export async function signIn(
       new TenantscopeError('TS_ERR_SECOND_FACTOR_INVALID', 'the code is wrong or was already used'),
     );
 
-  await clearThrottle(deps.db, keys[0]!);
+  await clearThrottle(deps.db, keys[0]);
+  return openSession(deps, person, { ip: input.ip, workspaceId: input.workspaceId });
+}
+
+/**
+ * A new session for a person whose sign-in was proved (password, or a verified Microsoft
+ * id_token): ended sessions purged, the chosen (or oldest) workspace selected, the sign-in
+ * audited there. `detail` says how, for sign-ins other than the password.
+ */
+export async function openSession(
+  deps: AuthDeps,
+  person: Person,
+  input: { ip: string; workspaceId?: string | undefined; detail?: Record<string, unknown> },
+): Promise<SignedIn> {
+  const now = deps.clock.now();
   await purgeExpiredSessions(deps.db, now);
   const workspaces = await workspacesOf(deps.db, person.id);
   const workspace = workspaces.find((w) => w.id === input.workspaceId) ?? workspaces[0] ?? null;
@@ -108,13 +109,63 @@ export async function signIn(
     now,
     ip: input.ip,
   });
-  if (workspace) await audit(deps, workspace.id, person.id, 'session.signed_in', input.ip);
+  if (workspace) await audit(deps, workspace.id, person.id, 'session.signed_in', input.ip, input.detail);
   return {
     token,
     person: { id: person.id, email: person.email, displayName: person.displayName },
     workspaces,
     workspace,
   };
+}
+
+/**
+ * The signed-in person types their password again before a change that adds a way in (linking
+ * a Microsoft account), so a stolen session cookie alone cannot make itself permanent. Checked
+ * against the same lockout as sign-in; a wrong password counts as a failed sign-in.
+ */
+export async function confirmPassword(
+  deps: AuthDeps,
+  input: { userId: string; email: string; password: string; ip: string },
+): Promise<void> {
+  const email = input.email.trim().toLowerCase();
+  const keys = await refuseIfLocked(deps, email, input.ip);
+  const person = await withSystem(deps.db, (tx) => findPersonByEmail(tx, email));
+  const ok =
+    person?.id === input.userId && person.passwordHash
+      ? await verifyPassword(person.passwordHash, input.password)
+      : false;
+  if (ok) return;
+  await countFailure(deps, keys, input.userId, input.ip);
+  throw new TenantscopeError('TS_ERR_SIGNIN_FAILED', 'the password is wrong');
+}
+
+/** The account's and the address's counters; a locked one refuses before any password is checked. */
+async function refuseIfLocked(deps: AuthDeps, email: string, ip: string): Promise<[string, string]> {
+  const now = deps.clock.now();
+  const keys: [string, string] = [accountKey(email), ipKey(ip)];
+  const counters = await readThrottle(deps.db, keys);
+  const waitMs = Math.max(...keys.map((k) => lockedForMs(counters.get(k), now)));
+  if (waitMs > 0) throw lockedError(waitMs);
+  return keys;
+}
+
+/** One failure on the account and the address, audited for the person when there is one. */
+async function countFailure(
+  deps: AuthDeps,
+  keys: [string, string],
+  personId: string | undefined,
+  ip: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  const [account] = await recordFailure(
+    deps.db,
+    [
+      { key: keys[0], rule: ACCOUNT_RULE },
+      { key: keys[1], rule: IP_RULE },
+    ],
+    now,
+  );
+  if (personId) await auditFailure(deps, personId, ip, account?.lockedUntil ?? null, now);
 }
 
 export async function signOut(deps: AuthDeps, session: SessionRow, ip: string): Promise<void> {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MICROSOFT_CALLBACK_PATH } from '../auth/microsoft-sign-in-fns.ts';
 import type { TenantSpec } from '../emulator/index.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/index.ts';
+import type { MicrosoftSignInConfig } from '../platform/config.ts';
 import type { ConnectDeps } from '../tenants/connect-service.ts';
 import { connectAppRegistration } from '../tenants/connect-service.ts';
 import type { TenantRecord } from '../tenants/tenant-repo.ts';
@@ -57,4 +59,32 @@ export async function connectDemoTenants(
     );
   }
   return connected;
+}
+
+/**
+ * Sign-in with Microsoft for the demo, against the emulator: Contoso's app registration stands
+ * for Tenantscope's multi-tenant app (`organizations`, as a real deployment would use), with the
+ * demo's callback added to its redirect URIs as an administrator adds one in the portal. Returns
+ * the settings and the emulated administrator who can sign in on the emulator's page.
+ */
+export function demoMicrosoftSignIn(
+  emulator: RunningEmulator,
+  publicUrl: string,
+): { settings: MicrosoftSignInConfig; user: { upn: string; password: string } } | undefined {
+  const store = emulator.stores[0];
+  const credentials = emulator.tenants[0];
+  const client = store?.model.clients[0];
+  const user = store?.model.signInUsers[0];
+  if (!store || !credentials || !client || !user) return undefined;
+  const callback = `${publicUrl.replace(/\/+$/, '')}${MICROSOFT_CALLBACK_PATH}`;
+  if (!client.redirectUris.includes(callback)) client.redirectUris.push(callback);
+  return {
+    settings: {
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      tenant: 'organizations',
+      authorityHost: emulator.authorityHost,
+    },
+    user: { upn: user.userPrincipalName, password: user.password },
+  };
 }

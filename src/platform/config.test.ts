@@ -105,6 +105,72 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/srv')).toMatchObject({ extraCaFile: undefined, worker: 'inline' });
   });
 
+  describe('sign-in with Microsoft', () => {
+    const APP = {
+      TENANTSCOPE_APP_CLIENT_ID: '3f1b0a9e-5c2d-4e8f-9a7b-1c2d3e4f5a6b',
+      TENANTSCOPE_APP_CLIENT_SECRET: 'app-secret~value-0123456789',
+    };
+
+    test('is off unless asked for, even with the app configured', () => {
+      expect(loadConfig(APP, '/srv').microsoftSignIn).toBeUndefined();
+      expect(
+        loadConfig({ ...APP, TENANTSCOPE_MICROSOFT_SIGN_IN: 'off' }, '/srv').microsoftSignIn,
+      ).toBeUndefined();
+    });
+
+    test.each([
+      ['organizations', 'organizations'],
+      ['Contoso.onmicrosoft.com', 'contoso.onmicrosoft.com'],
+      ['72F988BF-86F1-41AF-91AB-2D7CD011DB47', '72f988bf-86f1-41af-91ab-2d7cd011db47'],
+    ])('%s signs in through the app at %s', (value, tenant) => {
+      const config = loadConfig({ ...APP, TENANTSCOPE_MICROSOFT_SIGN_IN: value }, '/srv');
+      expect(config.microsoftSignIn).toEqual({
+        clientId: APP.TENANTSCOPE_APP_CLIENT_ID,
+        clientSecret: APP.TENANTSCOPE_APP_CLIENT_SECRET,
+        tenant,
+        authorityHost: 'https://login.microsoftonline.com',
+      });
+    });
+
+    test('a national cloud names its own authority host', () => {
+      const config = loadConfig(
+        {
+          ...APP,
+          TENANTSCOPE_MICROSOFT_SIGN_IN: 'organizations',
+          TENANTSCOPE_MICROSOFT_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+        },
+        '/srv',
+      );
+      expect(config.microsoftSignIn?.authorityHost).toBe('https://login.microsoftonline.us');
+    });
+
+    test.each([
+      [{ TENANTSCOPE_MICROSOFT_SIGN_IN: 'organizations' }, /needs TENANTSCOPE_APP_CLIENT_ID/],
+      [
+        { ...APP, TENANTSCOPE_MICROSOFT_SIGN_IN: 'common' },
+        /^TENANTSCOPE_MICROSOFT_SIGN_IN must not admit personal/,
+      ],
+      [
+        { ...APP, TENANTSCOPE_MICROSOFT_SIGN_IN: 'consumers' },
+        /^TENANTSCOPE_MICROSOFT_SIGN_IN must not admit personal/,
+      ],
+      [
+        { ...APP, TENANTSCOPE_MICROSOFT_SIGN_IN: 'not a tenant' },
+        /^TENANTSCOPE_MICROSOFT_SIGN_IN must be `off`/,
+      ],
+      [
+        { ...APP, TENANTSCOPE_MICROSOFT_AUTHORITY_HOST: 'http://login.microsoftonline.com' },
+        /^TENANTSCOPE_MICROSOFT_AUTHORITY_HOST /,
+      ],
+      [
+        { ...APP, TENANTSCOPE_MICROSOFT_AUTHORITY_HOST: 'https://login.microsoftonline.com/organizations' },
+        /^TENANTSCOPE_MICROSOFT_AUTHORITY_HOST must be an https:\/\/ origin without a path/,
+      ],
+    ])('%o is refused with a message naming the setting', (env, message) => {
+      expect(configError(env)).toMatch(message);
+    });
+  });
+
   test('empty variables count as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: ' ' }, '/srv')).toMatchObject({
       databaseUrl: undefined,

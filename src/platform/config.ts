@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { TenantscopeError } from './errors.ts';
+import { isUuid } from './ids.ts';
 
 /**
  * Every setting Tenantscope reads, in one place. The README's configuration table and
@@ -90,6 +91,18 @@ export const settings = [
     help: 'file holding that app’s client secret, instead of the variable',
   },
   {
+    name: 'TENANTSCOPE_MICROSOFT_SIGN_IN',
+    default: '(unset: off)',
+    secret: false,
+    help: 'sign-in with Microsoft Entra ID through Tenantscope’s app (`TENANTSCOPE_APP_CLIENT_ID`): `organizations` for work accounts of any tenant, or one tenant’s id or domain; the app needs the redirect URI `PUBLIC_URL/api/session/microsoft/callback`',
+  },
+  {
+    name: 'TENANTSCOPE_MICROSOFT_AUTHORITY_HOST',
+    default: 'https://login.microsoftonline.com',
+    secret: false,
+    help: 'the Microsoft identity platform sign-in with Microsoft uses: a national cloud’s (`https://login.microsoftonline.us`, `https://login.chinacloudapi.cn`)',
+  },
+  {
     name: 'TENANTSCOPE_DEMO_EMAIL',
     default: 'owner@demo.tenantscope.test',
     secret: false,
@@ -116,6 +129,10 @@ export const settings = [
 ] as const;
 
 export type SettingName = (typeof settings)[number]['name'];
+
+/** A DNS name with at least one dot (a tenant's verified or initial domain). */
+const DOMAIN =
+  /^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 const MASTER_KEY_BYTES = 32;
 
@@ -182,6 +199,25 @@ const envSchema = z.object({
   TENANTSCOPE_APP_CLIENT_ID: z.guid().optional(),
   TENANTSCOPE_APP_CLIENT_SECRET: z.string().min(1).optional(),
   TENANTSCOPE_APP_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  TENANTSCOPE_MICROSOFT_SIGN_IN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v !== 'common' && v !== 'consumers', {
+      message: 'must not admit personal Microsoft accounts: use `organizations`, a tenant id or a domain',
+    })
+    .refine((v) => v === 'off' || v === 'organizations' || isUuid(v) || DOMAIN.test(v), {
+      message:
+        'must be `off`, `organizations`, a tenant id (GUID) or a domain such as contoso.onmicrosoft.com',
+    })
+    .optional(),
+  TENANTSCOPE_MICROSOFT_AUTHORITY_HOST: z
+    .url({ protocol: /^https$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .refine((v) => new URL(v).pathname === '/' || new URL(v).pathname === '', {
+      message: 'must be an https:// origin without a path, e.g. https://login.microsoftonline.com',
+    })
+    .default('https://login.microsoftonline.com'),
   TENANTSCOPE_DEMO_EMAIL: z.email().default('owner@demo.tenantscope.test'),
   TENANTSCOPE_DEMO_PASSWORD: z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
   TENANTSCOPE_SMTP_URL: z.string().optional(),
@@ -207,6 +243,8 @@ export interface Config {
   readonly demo: { readonly email: string; readonly password: string | undefined };
   /** Tenantscope's own multi-tenant app (admin consent, delegated ARM); unset turns both off */
   readonly app: { readonly clientId: string; readonly clientSecret: string } | undefined;
+  /** Sign-in with Microsoft (src/auth/README.md): Tenantscope's own app; unset turns it off */
+  readonly microsoftSignIn: MicrosoftSignInConfig | undefined;
   /** Email delivery (src/delivery/): no SMTP server means emails wait in the outbox */
   readonly mail: { readonly smtp: SmtpSettings | undefined; readonly from: string };
   /** Values that must never reach a log line, an error or a response. */
@@ -232,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
   const app = appRegistration(e, cwd);
+  const microsoftSignIn = microsoftSignInOf(e, app);
   const publicUrl = (e.TENANTSCOPE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '');
   const smtp = e.TENANTSCOPE_SMTP_URL ? parseSmtpUrl(e.TENANTSCOPE_SMTP_URL) : undefined;
   const mailFrom = parseMailFrom(e.TENANTSCOPE_MAIL_FROM, publicUrl);
@@ -264,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tls: publicUrl.startsWith('https://'),
     demo: { email: e.TENANTSCOPE_DEMO_EMAIL, password: e.TENANTSCOPE_DEMO_PASSWORD },
     app,
+    microsoftSignIn,
     mail: { smtp, from: mailFrom },
     secretValues,
     described: settings.map((s) => ({
@@ -302,6 +342,31 @@ function appRegistration(
   }
   if (!secret) throw fail(`TENANTSCOPE_APP_CLIENT_SECRET_FILE ${file} is empty`);
   return { clientId: e.TENANTSCOPE_APP_CLIENT_ID, clientSecret: secret };
+}
+
+/** Sign-in with Microsoft: the app people sign in to, and the authority it is reached at. */
+export interface MicrosoftSignInConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** the authority's tenant segment: `organizations`, a tenant GUID or a domain */
+  readonly tenant: string;
+  /** `https://login.microsoftonline.com`, a national cloud's, or the emulator's */
+  readonly authorityHost: string;
+}
+
+/** Off unless asked for; asked for, it needs the app registration (people sign in to that app). */
+function microsoftSignInOf(
+  e: z.output<typeof envSchema>,
+  app: { clientId: string; clientSecret: string } | undefined,
+): MicrosoftSignInConfig | undefined {
+  const tenant = e.TENANTSCOPE_MICROSOFT_SIGN_IN;
+  if (!tenant || tenant === 'off') return undefined;
+  if (!app)
+    throw new TenantscopeError(
+      'TS_ERR_CONFIG_INVALID',
+      'TENANTSCOPE_MICROSOFT_SIGN_IN needs TENANTSCOPE_APP_CLIENT_ID and its secret: people sign in to that app',
+    );
+  return { ...app, tenant, authorityHost: e.TENANTSCOPE_MICROSOFT_AUTHORITY_HOST };
 }
 
 /** Where emails go out: the parts of TENANTSCOPE_SMTP_URL, credentials decoded. */

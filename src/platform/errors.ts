@@ -187,6 +187,30 @@ export const errorCatalogue = {
     status: 400,
     hint: 'Choose a password of at least 12 characters (a few unrelated words work well).',
   },
+  TS_ERR_MICROSOFT_SIGN_IN_OFF: {
+    status: 409,
+    hint: 'Sign-in with Microsoft is off on this server: an operator sets TENANTSCOPE_MICROSOFT_SIGN_IN (and TENANTSCOPE_APP_CLIENT_ID with its secret); meanwhile sign in with email and password.',
+  },
+  TS_ERR_MICROSOFT_SIGN_IN_STATE: {
+    status: 400,
+    hint: 'Start again from the sign-in page: a Microsoft sign-in works once, for 10 minutes, in the browser that started it.',
+  },
+  TS_ERR_MICROSOFT_SIGN_IN_DECLINED: {
+    status: 401,
+    hint: 'Microsoft did not sign you in (cancelled, refused, or the app is not allowed in your organisation); the message names its error code. Try again, or ask your Entra administrator.',
+  },
+  TS_ERR_MICROSOFT_TOKEN_INVALID: {
+    status: 401,
+    hint: "Microsoft's answer failed verification (signature, issuer, audience, nonce or expiry) and was refused; start again, and tell the operator if it keeps happening.",
+  },
+  TS_ERR_MICROSOFT_ACCOUNT_NOT_LINKED: {
+    status: 401,
+    hint: 'No Tenantscope account is linked to this Microsoft account: sign in with email and password, then link it under your account settings.',
+  },
+  TS_ERR_MICROSOFT_ACCOUNT_LINKED_ELSEWHERE: {
+    status: 409,
+    hint: 'This Microsoft account is linked to another Tenantscope person; unlink it there first, or sign in with another Microsoft account.',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

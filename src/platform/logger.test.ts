@@ -82,6 +82,18 @@ describe('logger redaction', () => {
     expect(text).toContain(REDACTED);
   });
 
+  test("Microsoft's redirect keeps its path in a request line, never its code or state", () => {
+    const out = capture();
+    createLogger({ level: 'info', destination: out.destination }).info(
+      { req: { url: '/api/session/microsoft/callback?code=0.AUSN-single-use&state=st8t3-value' } },
+      'incoming request',
+    );
+    const text = out.text();
+    expect(text).toContain('/api/session/microsoft/callback?');
+    expect(text).not.toContain('0.AUSN-single-use');
+    expect(text).not.toContain('st8t3-value');
+  });
+
   test('ordinary fields pass through untouched', () => {
     const out = capture();
     createLogger({ level: 'info', destination: out.destination }).info(

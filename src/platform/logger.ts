@@ -15,6 +15,8 @@ const SECRET_TEXT = [
   /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
   // emailed links (src/delivery/): the token in an invitation or reset address, e.g. a request URL
   /\/(?:invite|reset-password)\/[A-Za-z0-9_-]{43}/g,
+  // Microsoft's redirects carry a single-use code and our state: a request URL keeps its path only
+  /(?<=\/api\/(?:session\/microsoft|connect)\/callback\?)[^\s"]+/g,
 ];
 
 export const REDACTED = '[redacted]';

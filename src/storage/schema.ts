@@ -383,6 +383,26 @@ export interface Schema {
     code_hash: string;
     used_at: Date | null;
   };
+  // ---- sign-in with Microsoft (0010_microsoft_sign_in.sql, src/auth/microsoft-*.ts): system tables ----
+  user_microsoft_identities: {
+    user_id: string;
+    /** the id_token's `tid` and `oid`: the only key a person is found by at Microsoft sign-in */
+    entra_tenant_id: string;
+    entra_object_id: string;
+    display_upn: string | null;
+    linked_at: Date;
+    last_sign_in_at: Date | null;
+  };
+  microsoft_sign_in_states: {
+    /** SHA-256 hex of `state`; the value itself travels only through the browser */
+    state_hash: string;
+    purpose: 'sign-in' | 'link';
+    user_id: string | null;
+    next_path: string | null;
+    redirect_uri: string;
+    expires_at: Date;
+    created_at: Date;
+  };
   // ---- admin consent, delegated ARM (0006_connect.sql, src/tenants/) ----
   connect_states: {
     state_hash: string;

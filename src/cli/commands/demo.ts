@@ -1,4 +1,4 @@
-import { connectDemoTenants, startDemoEmulator } from '../../demo/demo-tenants.ts';
+import { connectDemoTenants, demoMicrosoftSignIn, startDemoEmulator } from '../../demo/demo-tenants.ts';
 import { ensureDemoWorkspace } from '../../demo/demo-workspace.ts';
 import type { Config } from '../../platform/config.ts';
 import { withWorkspace } from '../../storage/transactions.ts';
@@ -11,6 +11,8 @@ export interface RunningDemo extends RunningServer {
   newPassword?: string;
   workspaceId: string;
   tenants: TenantRecord[];
+  /** the emulated Microsoft account that can be linked and sign in (sign-in with Microsoft) */
+  microsoftUser?: { upn: string; password: string };
 }
 
 /**
@@ -26,7 +28,14 @@ export async function startDemo(
   try {
     let demo: Awaited<ReturnType<typeof ensureDemoWorkspace>> | undefined;
     let tenants: TenantRecord[] = [];
-    server = await startServer({ ...config, extraCaFile: caFile }, listen, async (runtime, sync) => {
+    // Sign-in with Microsoft against the emulator, unless the operator configured a real one.
+    const microsoft = config.microsoftSignIn ? undefined : demoMicrosoftSignIn(emulator, config.publicUrl);
+    const demoConfig = {
+      ...config,
+      extraCaFile: caFile,
+      microsoftSignIn: config.microsoftSignIn ?? microsoft?.settings,
+    };
+    server = await startServer(demoConfig, listen, async (runtime, sync) => {
       demo = await ensureDemoWorkspace(runtime.database.db, config.demo);
       tenants = await connectDemoTenants(sync, demo.workspace.id, emulator);
     });
@@ -40,6 +49,7 @@ export async function startDemo(
       workspaceId: workspace.workspace.id,
       tenants,
       ...(workspace.newPassword ? { newPassword: workspace.newPassword } : {}),
+      ...(microsoft ? { microsoftUser: microsoft.user } : {}),
       async close() {
         await running.close();
         await emulator.close();
@@ -69,6 +79,7 @@ export async function demoCommand(
       : '  Password:       unchanged (shown when first created; set TENANTSCOPE_DEMO_PASSWORD to reset it)',
     `  Data:           ${storage}`,
     `  Tenants:        ${demo.tenants.map((t) => t.displayName).join(', ')} (emulated by the built-in Microsoft emulator; syncing now)`,
+    ...microsoftLines(demo.microsoftUser),
     '',
     '  Press Ctrl+C to stop.',
     '',
@@ -79,6 +90,15 @@ export async function demoCommand(
   stopWatching();
   await demo.close();
   return 0;
+}
+
+/** How to try sign-in with Microsoft: the emulated account to link, then to sign in with. */
+function microsoftLines(user: RunningDemo['microsoftUser']): string[] {
+  if (!user) return [];
+  return [
+    `  Microsoft:      link ${user.upn} in your account settings, then use "Sign in with Microsoft"`,
+    `                  (emulated account; its password on the emulator's page: ${user.password})`,
+  ];
 }
 
 /** Prints one line as each demo tenant's first sync ends, so the person at the terminal knows. */

@@ -52,6 +52,7 @@ export async function startServer(
       connect: { vault: sync.vault, extraCaFile: sync.extraCaFile, app: sync.app },
       keks: [runtime.masterKey.key],
       emails: { queuePending: () => queue.queuePendingEmails() },
+      microsoftSignIn: config.microsoftSignIn && { ...config.microsoftSignIn, extraCaFile: sync.extraCaFile },
     });
     const address = await app.listen({ host: listen.host, port: listen.port });
     const started = jobs;

@@ -1,8 +1,9 @@
 /**
  * The client applications that may ask this tenant for tokens: Tenantscope's own multi-tenant
  * app, admin-consented with the read-only permissions the product needs, and one admin who can
- * sign in interactively (delegated ARM flow). Secrets and passwords derive from the seed, so a
- * test that knows the seed knows them; they protect nothing but a local emulator.
+ * sign in interactively (delegated ARM, sign-in with Microsoft). Secrets and passwords derive
+ * from the seed, so a test that knows the seed knows them; they protect nothing but a local
+ * emulator.
  */
 import type { EmulatedClient, EmulatedSignInUser } from '../contract.ts';
 import { TENANTSCOPE_APP_ROLES } from './catalog/graph-permissions.ts';
@@ -27,9 +28,12 @@ export function buildClients(ctx: GenContext): EmulatedClient[] {
         },
       ],
       certificates: [],
+      // what `npm start` registers: connecting tenants, and signing people in with Microsoft
       redirectUris: [
         'http://127.0.0.1:3000/api/connect/callback',
         'http://localhost:3000/api/connect/callback',
+        'http://127.0.0.1:3000/api/session/microsoft/callback',
+        'http://localhost:3000/api/session/microsoft/callback',
       ],
       consentedAppRoles: [...TENANTSCOPE_APP_ROLES],
       consentedScopes: ['https://management.azure.com/user_impersonation'],

@@ -83,6 +83,36 @@ describe('delegated ARM (authorization code + refresh token)', () => {
     expect(decodeJwt(refreshed!.accessToken).scp).toBe('user_impersonation');
   });
 
+  test('an OpenID sign-in (no resource) returns an id_token: nonce kept, sub pairwise, email only when asked', async () => {
+    const user = tenant.signInUsers[0]!;
+    const directory = tenant.graph.collections.users.find((u) => u.id === user.userId)!;
+    directory.mail = 'admin.mail@example.com';
+    const signInFor = async (scopes: string[], nonce: string) => {
+      const cca = app();
+      const url = await cca.getAuthCodeUrl({ scopes, redirectUri: REDIRECT_URI, state: 's', nonce });
+      const back = await signIn(url, user.userPrincipalName, ADMIN_PASSWORD);
+      const code = back.location!.searchParams.get('code')!;
+      return cca.acquireTokenByCode({ code, scopes, redirectUri: REDIRECT_URI, nonce });
+    };
+    const result = await signInFor(['openid', 'profile', 'email'], 'n-123');
+    const idToken = decodeJwt(result.idToken);
+    expect(idToken).toMatchObject({
+      aud: tenant.clients[0]!.clientId,
+      iss: `${emu.authorityHost}/${tenant.tenantId}/v2.0`,
+      tid: tenant.tenantId,
+      oid: user.userId,
+      nonce: 'n-123',
+      preferred_username: user.userPrincipalName,
+      email: 'admin.mail@example.com',
+      ver: '2.0',
+    });
+    expect(idToken.sub).not.toBe(user.userId);
+    expect(decodeJwt(result.accessToken).scp).toBe('openid profile email');
+    const withoutEmail = decodeJwt((await signInFor(['openid', 'profile'], 'n-456')).idToken);
+    expect(withoutEmail.email).toBeUndefined();
+    expect(withoutEmail.sub).toBe(idToken.sub);
+  });
+
   test('a wrong password re-renders the form with AADSTS50126', async () => {
     const url = await app().getAuthCodeUrl({ scopes: ARM, redirectUri: REDIRECT_URI });
     const back = await signIn(url, tenant.signInUsers[0]!.userPrincipalName, 'wrong');

@@ -11,7 +11,7 @@ export interface ParsedScopes {
   audience: string;
   /** permission names without the resource prefix, e.g. `.default`, `user_impersonation` */
   permissions: string[];
-  /** full scopes as the response's `scope` lists them, e.g. `https://management.azure.com/user_impersonation` */
+  /** full scopes as the response's `scope` lists them, e.g. `https://management.azure.com/user_impersonation`; empty for an OpenID-only sign-in */
   fullScopes: string[];
   openid: boolean;
   offlineAccess: boolean;
@@ -20,6 +20,8 @@ export interface ParsedScopes {
 export type ScopeResult =
   | { ok: true; scopes: ParsedScopes }
   | { ok: false; reason: 'invalid' | 'multiple'; scope: string };
+
+const GRAPH = 'https://graph.microsoft.com';
 
 const RESOURCES: Record<string, { kind: ResourceKind; audience: string }> = {
   'https://graph.microsoft.com': { kind: 'graph', audience: 'https://graph.microsoft.com' },
@@ -35,6 +37,26 @@ function splitScope(scope: string): { resource: string; permission: string } {
   const i = scope.lastIndexOf('/');
   if (i < 0) return { resource: 'https://graph.microsoft.com', permission: scope }; // bare scopes are Graph's
   return { resource: scope.slice(0, i).replace(/\/+$/, '').toLowerCase(), permission: scope.slice(i + 1) };
+}
+
+/**
+ * A sign-in that names no resource (`openid profile email`): besides the id_token, Entra returns
+ * an access token for Microsoft Graph, good for its OpenID UserInfo endpoint
+ * (`graph.microsoft.com/oidc/userinfo`), carrying the OpenID scopes. Without `openid` nothing is
+ * asked for at all: AADSTS70011.
+ */
+function openIdOnly(
+  all: string[],
+  openid: boolean,
+  offlineAccess: boolean,
+  scopeParam: string | null,
+): ScopeResult {
+  if (!openid) return { ok: false, reason: 'invalid', scope: scopeParam ?? '' };
+  const permissions = all.filter((s) => OIDC.has(s) && s !== 'offline_access');
+  return {
+    ok: true,
+    scopes: { resource: 'graph', audience: GRAPH, permissions, fullScopes: [], openid, offlineAccess },
+  };
 }
 
 export function parseScopes(scopeParam: string | null): ScopeResult {
@@ -53,7 +75,7 @@ export function parseScopes(scopeParam: string | null): ScopeResult {
     permissions.push(parts.permission);
     fullScopes.push(`${known.audience}/${parts.permission}`);
   }
-  if (!resource) return { ok: false, reason: 'invalid', scope: scopeParam ?? '' };
+  if (!resource) return openIdOnly(all, openid, offlineAccess, scopeParam);
   return {
     ok: true,
     scopes: {

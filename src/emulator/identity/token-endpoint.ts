@@ -178,25 +178,37 @@ async function issueDelegated(
   });
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
-    scope: s.fullScopes.join(' '),
+    scope: (s.fullScopes.length > 0 ? s.fullScopes : s.permissions).join(' '),
     expires_in: ACCESS_TOKEN_LIFETIME_S,
     ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
     access_token: token,
     client_info: Buffer.from(JSON.stringify({ uid: user.userId, utid: tid })).toString('base64url'),
   };
   if (s.offlineAccess) body.refresh_token = ctx.grants.newRefreshToken(grant);
-  if (s.openid) body.id_token = await idToken(ctx, tid, client.clientId, user, grant.nonce);
+  if (s.openid) body.id_token = await idToken(ctx, tenant, client.clientId, user, grant);
   return tokenResponse(body);
 }
 
+/**
+ * The v2.0 id_token (id-token-claims-reference): `oid` and `tid` identify the user; `sub` is
+ * pairwise, different for every app; `name` and `preferred_username` are always sent here (the
+ * `profile` scope, which MSAL always adds), `email` with the `email` scope when the user has a
+ * mail address. Both are mutable, and `email` is set by the tenant's administrators: neither is
+ * an identifier.
+ */
 async function idToken(
   ctx: IdentityContext,
-  tid: string,
+  tenant: TenantStore,
   clientId: string,
   user: { userId: string; userPrincipalName: string },
-  nonce: string | undefined,
+  grant: DelegatedGrant,
 ): Promise<string> {
+  const tid = tenant.model.tenantId;
   const iat = Math.floor(ctx.clock.now() / 1000);
+  const scopes = new Set(grant.scope.split(/\s+/));
+  const directory = tenant.find('users', user.userId);
+  const mail = typeof directory?.mail === 'string' && directory.mail ? directory.mail : undefined;
+  const name = typeof directory?.displayName === 'string' ? directory.displayName : user.userPrincipalName;
   return ctx.issuer.sign({
     aud: clientId,
     iss: ctx.issuer.issuerFor(tid),
@@ -205,10 +217,11 @@ async function idToken(
     exp: iat + ACCESS_TOKEN_LIFETIME_S,
     tid,
     oid: user.userId,
-    sub: user.userId,
+    sub: createHash('sha256').update(`${clientId}|${tid}|${user.userId}`).digest('base64url'),
     preferred_username: user.userPrincipalName,
-    name: user.userPrincipalName,
+    name,
     ver: '2.0',
-    ...(nonce ? { nonce } : {}),
+    ...(scopes.has('email') && mail ? { email: mail } : {}),
+    ...(grant.nonce ? { nonce: grant.nonce } : {}),
   });
 }

@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createMicrosoftSignIn, type MicrosoftSignInSettings } from '../../auth/microsoft-sign-in-service.ts';
 import type { Jobs } from '../../jobs/job-queue.ts';
 import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { Config } from '../../platform/config.ts';
@@ -25,6 +26,7 @@ import { registerHomePage } from './home-page.ts';
 import { registerInvitationRoutes } from './invitation-routes.ts';
 import { registerLicenceRoutes } from './licence-routes.ts';
 import { registerMemberRoutes } from './member-routes.ts';
+import { registerMicrosoftSignInRoutes } from './microsoft-sign-in-routes.ts';
 import { registerOverviewRoutes } from './overview-routes.ts';
 import { registerPasswordResetRoutes } from './password-reset-routes.ts';
 import { registerPermissionRoutes } from './permissions-routes.ts';
@@ -50,6 +52,8 @@ export interface AppDeps {
   keks?: readonly SymmetricKey[] | undefined;
   /** the email queue (src/delivery/): new invitation and reset emails are queued at once; else the sweep sends them */
   emails?: { queuePending(): Promise<number> } | undefined;
+  /** sign-in with Microsoft (src/auth/README.md); off without it (or without `keks`) */
+  microsoftSignIn?: MicrosoftSignInSettings | undefined;
 }
 
 declare module 'fastify' {
@@ -108,6 +112,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHomePage(app);
   registerSessionRoutes(app, { db, clock, keks: deps.keks, tls: deps.config.tls });
   registerTotpRoutes(app, { db, clock, keks: deps.keks });
+  const publicUrl = deps.config.publicUrl ?? 'http://127.0.0.1:3000';
+  const microsoft = createMicrosoftSignIn({
+    db,
+    clock,
+    keks: deps.keks,
+    settings: deps.microsoftSignIn,
+    publicUrl,
+  });
+  registerMicrosoftSignInRoutes(app, { db, clock, keks: deps.keks, tls: deps.config.tls, microsoft });
   registerPermissionRoutes(app);
   const tenantDeps = { db, clock, jobs: deps.jobs, connect: deps.connect };
   registerTenantRoutes(app, tenantDeps);
@@ -133,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock,
     keks: deps.keks,
-    publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000',
+    publicUrl,
     queueEmails: deps.emails ? () => deps.emails!.queuePending() : undefined,
   };
   registerInvitationRoutes(app, { ...linkDeps, tls: deps.config.tls });
