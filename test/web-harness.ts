@@ -74,6 +74,8 @@ export interface WebWorldOptions {
   smtp?: SmtpSettings;
   /** the emulated tenants (one by default) */
   tenants?: WebTenantSpec[];
+  /** sign-in with Microsoft through the first tenant's app registration (its callback is registered) */
+  microsoftSignIn?: boolean;
 }
 
 /**
@@ -149,8 +151,25 @@ export async function openWebWorld(options: WebWorldOptions = {}): Promise<WebWo
     ...(mail ? { email: { mailer: mailerDepsFor({ db: database.db, logger, keks }, { mail }) } } : {}),
   });
   const port = await freePort();
+  const t0 = emulator.tenants[0]!;
+  if (options.microsoftSignIn)
+    // as an administrator adds a redirect URI to the app registration in the portal
+    emulator.stores[0]!.model.clients.find((c) => c.clientId === t0.clientId)!.redirectUris.push(
+      `http://127.0.0.1:${port}/api/session/microsoft/callback`,
+    );
   const app = await buildApp({
     config: { tls: false, publicUrl: `http://127.0.0.1:${port}` },
+    ...(options.microsoftSignIn
+      ? {
+          microsoftSignIn: {
+            clientId: t0.clientId,
+            clientSecret: t0.clientSecret,
+            tenant: 'organizations',
+            authorityHost: emulator.authorityHost,
+            extraCaFile: emulator.caFile,
+          },
+        }
+      : {}),
     database,
     logger,
     jobs,

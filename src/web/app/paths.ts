@@ -19,7 +19,7 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
 
 /** Only a path of this site: `?next=https://elsewhere` must not send anyone away. */
 export function safeNext(next: string | null): string {
-  return next && /^\/(?!\/)/.test(next) && !next.startsWith('/signin') ? next : '/';
+  return next && /^\/(?![/\\])/.test(next) && !next.startsWith('/signin') ? next : '/';
 }
 
 /** A page anyone may open without a session: asking for a reset link, using one, an invitation. */

@@ -25,6 +25,8 @@ describe('addresses', () => {
     ['/tenants/x', '/tenants/x'],
     [null, '/'],
     ['//evil.example/x', '/'],
+    // browsers read a backslash as a slash: /\evil.example is another site
+    ['/\\evil.example', '/'],
     ['https://evil.example', '/'],
     ['/signin?next=/x', '/'],
   ])('after sign-in, next=%s goes to %s (never off the site)', (next, want) => {

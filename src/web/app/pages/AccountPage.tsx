@@ -1,10 +1,13 @@
+import { useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PageHeader } from '../ui.tsx';
+import { MicrosoftLinkCard } from './MicrosoftLinkCard.tsx';
 import { TwoStepCard } from './TwoStepCard.tsx';
 
 /** The signed-in person's own account, whatever their role: who they are, how they sign in. */
 export function AccountPage() {
   const { me } = useSession();
+  const { search } = useLocation();
   return (
     <>
       <PageHeader title="Your account" />
@@ -39,7 +42,11 @@ export function AccountPage() {
           </p>
         </section>
         <TwoStepCard />
-        {/* Microsoft account link card goes here */}
+        <MicrosoftLinkCard
+          result={search.get('microsoft')}
+          error={search.get('microsoftError')}
+          returnTo="/account"
+        />
       </div>
     </>
   );

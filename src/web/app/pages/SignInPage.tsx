@@ -4,6 +4,7 @@ import { Link, useLocation } from '../router.tsx';
 import type { Me } from '../types.ts';
 import { Field } from '../ui.tsx';
 import { type Factor, signInBody } from './account-fns.ts';
+import { MicrosoftSignInButton } from './MicrosoftSignInButton.tsx';
 
 /**
  * Email and password, then — when the account has two-step sign-in on — the code from the
@@ -84,10 +85,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn(me: Me): void }) {
             </button>
           </p>
         ) : (
-          <p className="muted small">
-            <Link href="/forgot-password">Forgot your password?</Link> Five failed attempts lock the account
-            for a short while, longer each time.
-          </p>
+          <>
+            <p className="muted small">
+              <Link href="/forgot-password">Forgot your password?</Link> Five failed attempts lock the account
+              for a short while, longer each time.
+            </p>
+            <MicrosoftSignInButton next={search.get('next')} error={search.get('error')} />
+          </>
         )}
       </form>
     </main>
