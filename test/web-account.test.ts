@@ -5,7 +5,7 @@ import { base32Decode, hotp, totpStep } from '../src/auth/totp.ts';
 import { withSystem, withWorkspace } from '../src/storage/transactions.ts';
 import { createWorkspace, upsertMembership } from '../src/workspaces/workspace-repo.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from './delivery-smtp.ts';
-import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+import { openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
  * The account flows in real Chromium against the real API, with every link taken from a real
@@ -28,24 +28,6 @@ let adminPage: Page;
 /** the new member's link, from the owner's invitation email */
 let inviteLink: string;
 
-async function newPage(): Promise<Page> {
-  const context = await world.browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
-  contexts.push(context);
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // refused requests are part of these journeys (a wrong code, a used link): the API's answers
-    if (m.type() === 'error' && !/status of 40[0134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
-  return page;
-}
-
 /** The link in the newest email to `to` after `before` of them had arrived. */
 async function linkFromEmail(to: string, path: string, before: number): Promise<string> {
   const mine = () => smtp.received.filter((m) => m.envelopeTo[0] === to);
@@ -57,6 +39,14 @@ async function linkFromEmail(to: string, path: string, before: number): Promise<
   return linkIn(mails[mails.length - 1]!.mail, path);
 }
 const emailsTo = (to: string) => smtp.received.filter((m) => m.envelopeTo[0] === to).length;
+
+async function newPage(): Promise<Page> {
+  const { context, page } = await openPage(world, pageErrors, {
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  contexts.push(context);
+  return page;
+}
 
 function apiInPage(page: Page, method: string, url: string) {
   return page.evaluate(

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminOf, change, control } from './drift-emulator-harness.ts';
-import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+import { fetchInPage, openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
  * The web app in real Chromium against the real API: a tenant synced from the emulator and
@@ -14,43 +14,9 @@ const pageErrors: string[] = [];
 const shots: string[] = [];
 const CA = 'identity/conditionalAccess/policies';
 
-async function newPage(width = 1280, height = 900, colorScheme: 'light' | 'dark' = 'light') {
-  const context = await world.browser.newContext({
-    viewport: { width, height },
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-    colorScheme,
-  });
-  // well under the test's own timeout, so a stuck step fails with Playwright's call log
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  // a CSP violation (inline script or style) or a script error shows up here
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
-  return { context, page };
-}
-
-/** fetch() from inside the page, with the session's cookie (and its CSRF token on writes). */
-function fetchInPage(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await fetch('/api/me').then((r) => r.json());
-      const res = await fetch(url, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: await res.text() };
-    },
-    { method, url, body },
-  );
-}
-
 beforeAll(async () => {
   world = await openWebWorld();
-  owner = await newPage();
+  owner = await openPage(world, pageErrors);
 }, 60_000);
 
 afterAll(async () => {
@@ -285,7 +251,10 @@ describe('the web app in Chromium', () => {
 
   test('a reports member sees no admin action, gets "Not allowed" on admin pages, and 403 from admin APIs', async () => {
     // a tablet in dark mode
-    const { context, page } = await newPage(768, 1000, 'dark');
+    const { context, page } = await openPage(world, pageErrors, {
+      viewport: { width: 768, height: 1000 },
+      colorScheme: 'dark',
+    });
     await signIn(page, world.url, world.people.reader);
     await expect(page.evaluate(() => getComputedStyle(document.body).backgroundColor)).resolves.toBe(
       'rgb(15, 20, 27)',

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyWebhook } from '../src/alerts/webhook-sign.ts';
 import { adminOf, change, control } from './drift-emulator-harness.ts';
-import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+import { fetchInPage, openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
  * The drift-control pages in real Chromium against the real API: an admin creates an alert rule
@@ -53,41 +53,9 @@ function startReceiver(): Promise<void> {
   });
 }
 
-async function newPage(width = 1280, height = 900) {
-  const context = await world.browser.newContext({
-    viewport: { width, height },
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-  });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // a refused request (403 for the reports member's checks) logs a console error by design
-    if (m.type() === 'error' && !/status of 40[0134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
-  return { context, page };
-}
-
-/** fetch() from inside the page, with the session's cookie (and its CSRF token on writes). */
-function fetchInPage(page: Page, method: string, url: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await fetch('/api/me').then((r) => r.json());
-      const res = await fetch(url, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: await res.text() };
-    },
-    { method, url, body },
-  );
-}
-
 beforeAll(async () => {
   [world] = await Promise.all([openWebWorld(), startReceiver()]);
-  admin = await newPage();
+  admin = await openPage(world, pageErrors);
   await signIn(admin.page, world.url, world.people.admin);
 }, 60_000);
 
@@ -357,7 +325,7 @@ describe('baselines, standards and alert rules in Chromium', () => {
   });
 
   test('a reports member reads standards and the baseline, but cannot open /alerts or change anything', async () => {
-    const { context, page } = await newPage(768, 1000);
+    const { context, page } = await openPage(world, pageErrors, { viewport: { width: 768, height: 1000 } });
     await signIn(page, world.url, world.people.reader);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([

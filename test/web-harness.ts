@@ -3,7 +3,13 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import { mailerDepsFor } from '../src/delivery/mailer-deps.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
@@ -240,6 +246,48 @@ export async function signIn(
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * A page in a context of its own: en-GB, Paris time, 1280 × 900 unless told, each step given
+ * 10 s (well under a test's own timeout, so a stuck step fails with Playwright's call log).
+ * Script errors and CSP violations are pushed to `errors`; a refused API call (400, 401, 403,
+ * 404) also logs a console error, and those are the answers these journeys expect.
+ */
+export async function openPage(
+  world: Pick<WebWorld, 'browser'>,
+  errors: string[],
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await world.browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+    ...options,
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[0134]/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  return { context, page };
+}
+
+/** fetch() from inside the page, with the session's cookie (and its CSRF token on writes). */
+export function fetchInPage(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await fetch('/api/me').then((r) => r.json());
+      const res = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: await res.text() };
+    },
+    { method, url, body },
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+import { openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
  * Sign-in with Microsoft in real Chromium: the owner links their Entra account from "Your
@@ -22,18 +22,7 @@ async function microsoftForm(who: { upn: string; password: string }) {
 
 beforeAll(async () => {
   world = await openWebWorld({ microsoftSignIn: true });
-  context = await world.browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-    ignoreHTTPSErrors: true,
-  });
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
+  ({ context, page } = await openPage(world, pageErrors, { ignoreHTTPSErrors: true }));
 }, 90_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
+import { openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
  * The MSP's cross-tenant views in real Chromium against the real API, over two emulated tenants
@@ -18,22 +18,6 @@ const FABRIKAM = 'Fabrikam MSP';
 const gbNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
 const gbMoney = (n: number, currency: string) =>
   new Intl.NumberFormat('en-GB', { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
-
-async function newPage(width = 1280, height = 900) {
-  const context = await world.browser.newContext({
-    viewport: { width, height },
-    locale: 'en-GB',
-    timezoneId: 'Europe/Paris',
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
-  });
-  return { context, page };
-}
 
 /** GET from inside the page, with the session's cookie. */
 async function apiGet<T>(page: Page, url: string): Promise<T> {
@@ -69,7 +53,7 @@ beforeAll(async () => {
       { users: 40, profile: 'neglected', seed: 'msp-views-b', name: FABRIKAM },
     ],
   });
-  owner = await newPage();
+  owner = await openPage(world, pageErrors, { acceptDownloads: true });
   await signIn(owner.page, world.url, world.people.owner);
 }, 90_000);
 
@@ -280,7 +264,10 @@ describe('the MSP views in Chromium', () => {
   });
 
   test('a reports member opens both views from the navigation, on a tablet too', async () => {
-    const { context, page } = await newPage(768, 1000);
+    const { context, page } = await openPage(world, pageErrors, {
+      viewport: { width: 768, height: 1000 },
+      acceptDownloads: true,
+    });
     await signIn(page, world.url, world.people.reader);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([

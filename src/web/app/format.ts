@@ -14,19 +14,20 @@ export function formatNumber(n: number | null | undefined, f: Formats = browser)
   return new Intl.NumberFormat(f.locale, { maximumFractionDigits: 1 }).format(n);
 }
 
+/** A sum of money in whole units ("€1,234"); `cents` keeps two decimals, for a unit price. */
 export function formatMoney(
   amount: number | null | undefined,
   currency: string,
   f: Formats = browser,
+  cents = false,
 ): string {
   if (amount === null || amount === undefined || Number.isNaN(amount)) return '—';
+  const digits = cents ? { minimumFractionDigits: 2 } : { maximumFractionDigits: 0 };
   try {
-    return new Intl.NumberFormat(f.locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
-      amount,
-    );
+    return new Intl.NumberFormat(f.locale, { style: 'currency', currency, ...digits }).format(amount);
   } catch {
     // a code Intl does not know: the number and the code, never a wrong symbol
-    return `${formatNumber(amount, f)} ${currency}`;
+    return `${new Intl.NumberFormat(f.locale, digits).format(amount)} ${currency}`;
   }
 }
 
@@ -98,17 +99,5 @@ export function countOf(
 }
 
 /** A unit price: cents shown (a licence at 7.50 a month is not "8"). */
-export function formatPrice(
-  amount: number | null | undefined,
-  currency: string,
-  f: Formats = browser,
-): string {
-  if (amount === null || amount === undefined || Number.isNaN(amount)) return '—';
-  try {
-    return new Intl.NumberFormat(f.locale, { style: 'currency', currency, minimumFractionDigits: 2 }).format(
-      amount,
-    );
-  } catch {
-    return `${new Intl.NumberFormat(f.locale, { minimumFractionDigits: 2 }).format(amount)} ${currency}`;
-  }
-}
+export const formatPrice = (amount: number | null | undefined, currency: string, f: Formats = browser) =>
+  formatMoney(amount, currency, f, true);
