@@ -1,17 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import { pipelineHooks } from '../src/pipeline/analyse-snapshot.ts';
-import { systemClock } from '../src/platform/clock.ts';
 import { generateKey } from '../src/platform/crypto.ts';
 import { newId } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { purgeAllWorkspaces, RETENTION_ACTOR } from '../src/retention/purge-expired.ts';
 import { withSystem, withWorkspace } from '../src/storage/transactions.ts';
-import { type SyncDeps, syncTenant } from '../src/sync/sync-service.ts';
-import { connectAppRegistration } from '../src/tenants/connect-service.ts';
 import { createVault } from '../src/tenants/credential-vault.ts';
 import { type Agent, type Harness, openHarness } from './api-harness.ts';
+import { connectEmulatorTenant, testSyncDeps } from './helpers/emulator-tenant.ts';
 
 /**
  * Retention against real synced data: rows are made old by moving their dates back (as the
@@ -32,36 +29,6 @@ const vault = createVault([generateKey()]);
 let tenantA = '';
 let tenantB = '';
 let snapshotsA: string[] = [];
-
-const deps = (): SyncDeps => {
-  const base = { db: h.database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) };
-  return { ...base, vault, extraCaFile: emulator.caFile, sleep: async () => {}, ...pipelineHooks(base) };
-};
-
-async function connect(workspaceId: string, index: number, syncs: number): Promise<string> {
-  const t = emulator.tenants[index]!;
-  const tenant = await connectAppRegistration(
-    { db: h.database.db, vault, clock: systemClock, extraCaFile: emulator.caFile },
-    {
-      workspaceId,
-      actor: 'cli',
-      microsoftTenantId: t.tenantId,
-      clientId: t.clientId,
-      credential: { kind: 'secret', clientSecret: t.clientSecret },
-      cloud: 'global',
-      endpoints: {
-        authorityHost: emulator.authorityHost,
-        graphUrl: emulator.graphUrl,
-        armUrl: emulator.armUrl,
-      },
-    },
-  );
-  for (let i = 0; i < syncs; i++) {
-    const result = await syncTenant(deps(), { workspaceId, tenantId: tenant.id, trigger: 'manual' });
-    expect(result.status).toBe('succeeded');
-  }
-  return tenant.id;
-}
 
 /** Moves every date tied to these snapshots `days` into the past. */
 async function age(snapshotIds: string[], days: number): Promise<void> {
@@ -147,8 +114,9 @@ beforeAll(async () => {
   owner = await h.signIn('owner@retention.example', PASSWORD, { workspaceId: wsA });
   admin = await h.signIn('admin@retention.example', PASSWORD);
   reports = await h.signIn('reports@retention.example', PASSWORD);
-  tenantA = await connect(wsA, 0, 3);
-  tenantB = await connect(wsB, 0, 2);
+  const deps = testSyncDeps(h.database.db, vault, emulator);
+  tenantA = await connectEmulatorTenant(deps, emulator, wsA, 0, 3);
+  tenantB = await connectEmulatorTenant(deps, emulator, wsB, 0, 2);
   snapshotsA = (
     await withSystem(h.database.db, (tx) =>
       tx

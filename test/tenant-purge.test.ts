@@ -1,15 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import { pipelineHooks } from '../src/pipeline/analyse-snapshot.ts';
-import { systemClock } from '../src/platform/clock.ts';
 import { generateKey } from '../src/platform/crypto.ts';
-import { createLogger } from '../src/platform/logger.ts';
 import { withSystem, withWorkspace } from '../src/storage/transactions.ts';
-import { type SyncDeps, syncTenant } from '../src/sync/sync-service.ts';
-import { connectAppRegistration } from '../src/tenants/connect-service.ts';
 import { createVault } from '../src/tenants/credential-vault.ts';
 import { type Agent, type Harness, openHarness } from './api-harness.ts';
+import { connectEmulatorTenant, testSyncDeps } from './helpers/emulator-tenant.ts';
 
 /**
  * Purging a disconnected tenant removes everything held about it and nothing else: the same
@@ -26,36 +22,6 @@ let wsA: string;
 let wsB: string;
 const vault = createVault([generateKey()]);
 const ids: Record<'a1' | 'a2' | 'b1', string> = { a1: '', a2: '', b1: '' };
-
-const deps = (): SyncDeps => {
-  const base = { db: h.database.db, clock: systemClock, logger: createLogger({ level: 'silent' }) };
-  return { ...base, vault, extraCaFile: emulator.caFile, sleep: async () => {}, ...pipelineHooks(base) };
-};
-
-async function connect(workspaceId: string, index: number): Promise<string> {
-  const t = emulator.tenants[index]!;
-  const tenant = await connectAppRegistration(
-    { db: h.database.db, vault, clock: systemClock, extraCaFile: emulator.caFile },
-    {
-      workspaceId,
-      actor: 'cli',
-      microsoftTenantId: t.tenantId,
-      clientId: t.clientId,
-      credential: { kind: 'secret', clientSecret: t.clientSecret },
-      cloud: 'global',
-      endpoints: {
-        authorityHost: emulator.authorityHost,
-        graphUrl: emulator.graphUrl,
-        armUrl: emulator.armUrl,
-      },
-    },
-  );
-  for (let i = 0; i < 2; i++) {
-    const result = await syncTenant(deps(), { workspaceId, tenantId: tenant.id, trigger: 'manual' });
-    expect(result.status).toBe('succeeded');
-  }
-  return tenant.id;
-}
 
 /** Rows per table for one tenant, read as the owner (no row-level security) so nothing hides. */
 async function rowsOf(tenantId: string): Promise<Record<string, number>> {
@@ -99,9 +65,11 @@ beforeAll(async () => {
   await h.person('admin@purge.example', PASSWORD, [{ workspaceId: wsA, role: 'admin' }]);
   owner = await h.signIn('owner@purge.example', PASSWORD, { workspaceId: wsA });
   admin = await h.signIn('admin@purge.example', PASSWORD);
-  ids.a1 = await connect(wsA, 0);
-  ids.a2 = await connect(wsA, 1);
-  ids.b1 = await connect(wsB, 0); // the same Microsoft tenant, in another workspace
+  const deps = testSyncDeps(h.database.db, vault, emulator);
+  ids.a1 = await connectEmulatorTenant(deps, emulator, wsA, 0, 2);
+  ids.a2 = await connectEmulatorTenant(deps, emulator, wsA, 1, 2);
+  // the same Microsoft tenant, in another workspace
+  ids.b1 = await connectEmulatorTenant(deps, emulator, wsB, 0, 2);
 }, 120_000);
 afterAll(async () => {
   h.assertNoSecrets([PASSWORD, emulator.tenants[0]!.clientSecret]);
