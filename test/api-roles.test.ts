@@ -168,6 +168,18 @@ const rules: Record<string, Rule> = {
     call: () => ({ url: `/api/tenants/${tenantA}/purge` }),
     ok: 409,
   },
+  // data-subject rights (rights-routes.ts): this tenant was never synced, so an owner gets past
+  // authorisation to "no such person"; an erasure without its confirmation is refused first
+  'GET /api/tenants/:id/people/:who/export': {
+    access: 'owner',
+    call: () => ({ url: `/api/tenants/${tenantA}/people/${newId()}/export` }),
+    ok: 404,
+  },
+  'POST /api/tenants/:id/people/:who/erase': {
+    access: 'owner',
+    call: () => ({ url: `/api/tenants/${tenantA}/people/${newId()}/erase`, body: {} }),
+    ok: 400,
+  },
   'GET /api/members': { access: 'admin', call: () => ({ url: '/api/members' }), ok: 200 },
   'PATCH /api/members/:id': {
     access: 'owner',

@@ -211,6 +211,17 @@ const fixtures: Record<string, Fixture> = {
     },
     update: { column: 'updated_by', value: 'someone else' },
   },
+  // ---- data-subject rights (0012_person_erasures.sql, src/rights/) ----
+  person_erasures: {
+    insert: async (tx, workspaceId) => {
+      const tenantId = await insertTenant(tx, workspaceId);
+      const hash = newId().replaceAll('-', '').padEnd(64, 'a');
+      await sql`INSERT INTO person_erasures (workspace_id, tenant_id, identifier_hash, erased_at)
+        VALUES (${workspaceId}, ${tenantId}, ${hash}, now())`.execute(tx);
+      return { column: 'identifier_hash', value: hash };
+    },
+    update: { column: 'erased_at', value: '2000-01-01T00:00:00Z' },
+  },
   price_books: {
     insert: async (tx, workspaceId) => {
       await sql`INSERT INTO price_books (workspace_id, book, updated_by, updated_at)

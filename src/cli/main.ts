@@ -8,6 +8,7 @@ import { configCheckCommand } from './commands/config-check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { PERSON_USAGE, personCommand } from './commands/person.ts';
 import { serveCommand } from './commands/serve.ts';
 import { SNAPSHOT_USAGE, snapshotCommand, snapshotOptions } from './commands/snapshot.ts';
 import { CommandUsageError, syncCommand, TENANT_USAGE, tenantCommand } from './commands/tenant.ts';
@@ -94,6 +95,8 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       }
       case 'tenant':
         return await withCommandUsage(() => tenantCommand(rest, loaded(), io), TENANT_USAGE);
+      case 'person':
+        return await withCommandUsage(() => personCommand(rest, loaded(), io), PERSON_USAGE);
       case 'sync':
         return await withCommandUsage(() => syncCommand(rest, loaded(), io), TENANT_USAGE);
       case 'baseline':

@@ -7,6 +7,7 @@ Commands:
   worker               run tenant syncs from the queue (PostgreSQL; serve/demo run one inline)
   tenant add|list      connect a tenant (its app registration) / list the workspace's tenants
   sync --tenant T      read one tenant now, with progress
+  person export|erase  one user of a tenant: export all held about them (JSON) / erase them
   keys rotate          re-wrap tenant data keys under a new key-encryption key
   config check         print every setting, where it comes from, secrets masked
   snapshot --out FILE  read a tenant (live or emulated) into a snapshot file; no database needed

@@ -211,6 +211,22 @@ export const errorCatalogue = {
     status: 409,
     hint: 'This Microsoft account is linked to another Tenantscope person; unlink it there first, or sign in with another Microsoft account.',
   },
+  TS_ERR_PERSON_NOT_FOUND: {
+    status: 404,
+    hint: "Name the person by their Entra object id, or a UPN or email address they had, as stored in the tenant's snapshots (a person never read by a sync is not held).",
+  },
+  TS_ERR_PERSON_AMBIGUOUS: {
+    status: 409,
+    hint: 'Name the person by their Entra object id: this UPN or email address belongs to more than one account in the stored snapshots.',
+  },
+  TS_ERR_ERASE_NOT_CONFIRMED: {
+    status: 400,
+    hint: 'Confirm by sending {"confirm": "<the same object id or address as in the path>"} (on the command line: --yes); erasure cannot be undone.',
+  },
+  TS_ERR_TENANT_BUSY: {
+    status: 409,
+    hint: 'A sync of this tenant is running; wait until it and its analysis end (GET /api/tenants/:id/syncs), then try again.',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -427,6 +427,16 @@ export interface Schema {
     secret_ciphertext: string;
     updated_at: Generated<Date>;
   };
+  // ---- data-subject rights (0012_person_erasures.sql, src/rights/) ----
+  person_erasures: {
+    /** bigint: read back as a string by pg */
+    seq: ColumnType<string, never, never>;
+    workspace_id: string;
+    tenant_id: string;
+    /** SHA-256 hex of one identifier of the erased person (subject-match.ts), never the identifier */
+    identifier_hash: string;
+    erased_at: Date;
+  };
   // ---- email delivery, invitations, password resets (0009_delivery.sql, src/delivery/, src/auth/) ----
   email_outbox: {
     id: string;

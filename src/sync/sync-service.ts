@@ -12,6 +12,7 @@ import type { Clock } from '../platform/clock.ts';
 import { isTenantscopeError, TenantscopeError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { Logger } from '../platform/logger.ts';
+import { erasureGuard } from '../rights/erasure-list.ts';
 import {
   abandonUnfinished,
   beginSnapshot,
@@ -157,10 +158,12 @@ async function runSync(
       deps.sleep ? { retrySleep: deps.sleep } : {},
     );
     const memory = !ref && deps.analyseInMemory ? memorySink() : undefined;
-    const watcher = credentialWatcher(
-      tenant.clientId ?? '',
-      ref ? storageSink(deps.db, ref) : (memory ?? discardSink()),
-    );
+    // People erased from the tenant (src/rights/) are dropped before anything is stored or analysed.
+    // Loaded only now, after the run is recorded as running: an erasure recorded later sees the run
+    // and refuses until it ends, so a stale read of the list never goes unnoticed.
+    const erasures = await erasureGuard(deps.db, tenant);
+    const inner = ref ? storageSink(deps.db, ref) : (memory ?? discardSink());
+    const watcher = credentialWatcher(tenant.clientId ?? '', erasures ? erasures.wrap(inner) : inner);
     // Users and groups read only what changed since the last stored snapshot (Graph delta).
     const previous = ref ? await previousForDelta(deps, tenant) : undefined;
     const open = session;

@@ -33,6 +33,7 @@ import { registerPermissionRoutes } from './permissions-routes.ts';
 import { registerPostureRoutes } from './posture-routes.ts';
 import { registerPriceBookRoutes } from './price-book-routes.ts';
 import { registerRetentionRoutes } from './retention-routes.ts';
+import { registerRightsRoutes } from './rights-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerStandardRoutes } from './standard-routes.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
@@ -136,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLicenceRoutes(app, analysisDeps);
   registerPriceBookRoutes(app, analysisDeps);
   registerOverviewRoutes(app, analysisDeps);
+  // data-subject rights: one person's export and erasure (src/rights/)
+  registerRightsRoutes(app, analysisDeps);
   // baselines, standards and drift alerts
   const driftPlusDeps = { db, clock, logger: deps.logger };
   registerBaselineRoutes(app, driftPlusDeps);
