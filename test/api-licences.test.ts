@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { withWorkspace } from '../src/storage/transactions.ts';
 import { type Seeded, seedAnalysis } from './api-analysis-seed.ts';
 
 /**
@@ -121,6 +124,54 @@ describe('the licence book', () => {
       }),
     ]);
     expect(await get('/api/licences', s.ownerB)).toEqual({ tenants: [], totals: [] });
+  });
+
+  test('the book week by week: each tenant as of each week, the last week equal to the totals', async () => {
+    const book = await get('/api/licences');
+    const latest = book.tenants[0];
+    // the app's clock is the test's: put "now" just after the latest summary
+    s.h.clock.set(new Date(Date.parse(latest.collectedAt) + 60_000));
+    // an older summary of A, 10 days back, in another currency: it counts, in its own series, only
+    // in the week it was A's latest
+    const id = randomUUID();
+    const older = { ...latest.totals, spendMonthly: 100.1, wasteMonthly: 20.2, unpricedUnits: 3 };
+    const inA = (q: ReturnType<typeof sql>) => withWorkspace(s.h.database.db, s.wsA, (tx) => q.execute(tx));
+    await inA(sql`INSERT INTO licence_summaries (id, workspace_id, tenant_id, collected_at, currency, totals, counts)
+      VALUES (${id}, ${s.wsA}, ${s.tenantA}, ${new Date(Date.parse(latest.collectedAt) - 10 * 86_400_000)},
+        'EUR', ${JSON.stringify(older)}::jsonb, ${JSON.stringify(latest.counts)}::jsonb)`);
+    try {
+      const trend = await get('/api/licences/trend?weeks=3');
+      expect(trend.weeks).toBe(3);
+      const series = Object.fromEntries(
+        trend.series.map((x: { currency: string; points: { tenants: number; spendMonthly: number }[] }) => [
+          x.currency,
+          x.points.map((p) => [p.tenants, p.spendMonthly]),
+        ]),
+      );
+      const usd = book.totals[0];
+      expect(series).toEqual({
+        EUR: [
+          [0, 0],
+          [1, 100.1],
+          [0, 0],
+        ],
+        USD: [
+          [0, 0],
+          [0, 0],
+          [1, usd.spendMonthly],
+        ],
+      });
+      expect(trend.series[1].points[2]).toMatchObject({
+        wasteMonthly: usd.wasteMonthly,
+        unpricedUnits: usd.unpricedUnits,
+      });
+    } finally {
+      await inA(sql`DELETE FROM licence_summaries WHERE id = ${id}`);
+    }
+    expect(await get('/api/licences/trend', s.ownerB)).toEqual({ weeks: 12, series: [] });
+    const bad = await s.reports.request('GET', '/api/licences/trend?weeks=1000');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('TS_ERR_VALIDATION');
   });
 
   test('the CSV export: a dated attachment, one row per tenant, formulas defused, audited', async () => {

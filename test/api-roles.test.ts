@@ -284,6 +284,7 @@ const rules: Record<string, Rule> = {
     ok: 404,
   },
   'GET /api/licences': { access: 'reports', call: () => ({ url: '/api/licences' }), ok: 200 },
+  'GET /api/licences/trend': { access: 'reports', call: () => ({ url: '/api/licences/trend' }), ok: 200 },
   'GET /api/licences/export.csv': {
     access: 'reports',
     call: () => ({ url: '/api/licences/export.csv' }),

@@ -239,6 +239,14 @@ describe('the MSP views in Chromium', () => {
       ],
     ]);
     await region.getByText('2 tenants').first().waitFor();
+    // the week-by-week chart ends "as of now": at the book's totals
+    const chart = page
+      .getByRole('region', { name: 'Cost and waste per month, week by week' })
+      .getByRole('img');
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toContain(
+      `now ${gbMoney(usd.spendMonthly, 'USD')} a month with ${gbMoney(usd.wasteMonthly, 'USD')} certain waste`,
+    );
     shots.push(await screenshot(page, 'licence-book'));
 
     // sorted by waste, largest first by default; a click turns it round

@@ -3,6 +3,8 @@
  * book (the MSP view): the latest summary of every tenant, with totals per currency — amounts in
  * two currencies are never added.
  */
+import { sql } from 'kysely';
+import { type BookTrendSeries, bookTrend } from '../analyse/licences/book-trend.ts';
 import { idleSeats, type SkuLine, topWasteSku } from '../analyse/licences/index.ts';
 import type { Tx } from '../storage/transactions.ts';
 import { requireTenant } from './tenant-guard.ts';
@@ -102,6 +104,47 @@ export async function licenceBookView(
     .execute();
   const tenants = rows.map(toView).sort((a, b) => a.tenantName.localeCompare(b.tenantName));
   return { tenants, totals: totalsByCurrency(tenants) };
+}
+
+/**
+ * The book at each of `ends` (ISO instants, oldest first): per tenant, the latest summary at or
+ * before that instant — one index lookup per tenant and bucket on (tenant_id, collected_at), so
+ * hourly syncs over months cost no more than weekly ones.
+ */
+export async function licenceBookTrend(tx: Tx, ends: readonly string[]): Promise<BookTrendSeries[]> {
+  if (ends.length === 0) return [];
+  const { rows } = await sql<{
+    at: Date;
+    tenant_id: string;
+    currency: string;
+    spend: string | null;
+    waste: string | null;
+    possible: string | null;
+    unpriced: string | null;
+  }>`
+    SELECT e.at, t.id AS tenant_id, s.currency,
+      s.totals->>'spendMonthly' AS spend, s.totals->>'wasteMonthly' AS waste,
+      s.totals->>'possibleWasteMonthly' AS possible, s.totals->>'unpricedUnits' AS unpriced
+    FROM tenants t
+    CROSS JOIN unnest(${sql.val(ends)}::timestamptz[]) AS e(at)
+    JOIN LATERAL (
+      SELECT l.currency, l.totals FROM licence_summaries l
+      WHERE l.tenant_id = t.id AND l.collected_at <= e.at
+      ORDER BY l.collected_at DESC LIMIT 1
+    ) s ON true
+  `.execute(tx);
+  return bookTrend(
+    ends,
+    rows.map((r) => ({
+      at: new Date(r.at).toISOString(),
+      tenantId: r.tenant_id,
+      currency: r.currency,
+      spendMonthly: Number(r.spend ?? 0),
+      wasteMonthly: Number(r.waste ?? 0),
+      possibleWasteMonthly: Number(r.possible ?? 0),
+      unpricedUnits: Number(r.unpriced ?? 0),
+    })),
+  );
 }
 
 /** Sums in integer cents, per currency, so a book of many tenants stays exact. */

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { weekEnds } from '../../analyse/licences/book-trend.ts';
 import {
   type LicenceSummaryView,
+  licenceBookTrend,
   licenceBookView,
   licenceSummaries,
 } from '../../pipeline/licence-queries.ts';
@@ -13,7 +15,12 @@ import { inWorkspace, memberOf, recordAudit } from './auth-plugin.ts';
 import { toCsv } from './csv-export.ts';
 import type { AnalysisRouteDeps } from './finding-routes.ts';
 import { registerLicenceDetailRoutes } from './licence-detail-routes.ts';
-import { currencyTotalsSchema, licenceSummarySchema, userLineSchema } from './licence-schemas.ts';
+import {
+  bookTrendSchema,
+  currencyTotalsSchema,
+  licenceSummarySchema,
+  userLineSchema,
+} from './licence-schemas.ts';
 import { defineRoute } from './route-kit.ts';
 
 type SummaryJson = z.input<typeof licenceSummarySchema>;
@@ -104,6 +111,27 @@ export function registerLicenceRoutes(app: FastifyInstance, deps: AnalysisRouteD
         const book = await licenceBookView(tx);
         return { tenants: book.tenants.map(summaryJson), totals: book.totals };
       }),
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'GET',
+      url: '/api/licences/trend',
+      access: 'reports',
+      summary: 'The licence book week by week: spend and waste per currency, each tenant as of each week',
+      description:
+        'One point per week, the last one "as of now" (it equals the book\'s totals). A tenant counts ' +
+        'from its first licence summary on; amounts in two currencies are never added.',
+      tags: ['licences'],
+      querystring: z.object({ weeks: z.coerce.number().int().min(2).max(104).default(12) }).strict(),
+      response: bookTrendSchema,
+    },
+    async ({ request, query }) =>
+      inWorkspace(deps.db, request, async (tx) => ({
+        weeks: query.weeks,
+        series: await licenceBookTrend(tx, weekEnds(deps.clock.now(), query.weeks)),
+      })),
   );
 
   defineRoute(

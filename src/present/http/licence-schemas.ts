@@ -184,3 +184,22 @@ export const overviewTenantSchema = z.object({
     })
     .nullable(),
 });
+
+export const bookTrendSchema = z.object({
+  weeks: z.number().int(),
+  series: z.array(
+    z.object({
+      currency: z.string(),
+      points: z.array(
+        z.object({
+          at: isoDate.describe('the end of the week: each tenant counts with its latest summary as of then'),
+          tenants: z.number().int(),
+          spendMonthly: z.number(),
+          wasteMonthly: z.number(),
+          possibleWasteMonthly: z.number(),
+          unpricedUnits: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});

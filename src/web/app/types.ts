@@ -193,6 +193,22 @@ export interface CurrencyTotals {
   tenantsWithoutSignInData: number;
 }
 
+/** GET /api/licences/trend: per currency, one point a week, the last "as of now". */
+export interface BookTrend {
+  weeks: number;
+  series: {
+    currency: string;
+    points: {
+      at: string;
+      tenants: number;
+      spendMonthly: number;
+      wasteMonthly: number;
+      possibleWasteMonthly: number;
+      unpricedUnits: number;
+    }[];
+  }[];
+}
+
 export interface Book {
   tenants: BookTenant[];
   totals: CurrencyTotals[];

@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError, describeError } from './api.ts';
-import { barFractions, pathOf, scaleLinear, scoreSegments, stackShares } from './charts/chart-fns.ts';
+import {
+  barFractions,
+  niceCeiling,
+  pathOf,
+  scaleLinear,
+  scoreSegments,
+  seriesLines,
+  stackShares,
+} from './charts/chart-fns.ts';
 import { countOf, formatDateTime, formatMoney, formatNumber, formatRelative, plural } from './format.ts';
 import { diffLines, linesOf } from './pages/diff-fns.ts';
 import { filterRows, findingWeight, healthOf, sortRows } from './pages/overview-fns.ts';
@@ -189,6 +197,42 @@ describe('chart geometry', () => {
     ],
   ])('bars %o are %o of the longest', (values, want) => {
     expect(barFractions(values)).toEqual(want);
+  });
+
+  test.each([
+    [0, 1],
+    [0.3, 0.5],
+    [1, 1],
+    [7, 10],
+    [1294, 2000],
+    [2000, 2000],
+    [50_001, 100_000],
+  ])('an axis for a largest value of %d goes up to %d', (max, top) => {
+    expect(niceCeiling(max)).toBe(top);
+  });
+
+  test('series share one axis: the same value is at the same height in every line', () => {
+    const box = { width: 100, height: 100, pad: 0 };
+    expect(
+      seriesLines(
+        [
+          [0, 50],
+          [100, 50],
+        ],
+        100,
+        box,
+      ),
+    ).toEqual([
+      [
+        { x: 0, y: 100 },
+        { x: 100, y: 50 },
+      ],
+      [
+        { x: 0, y: 0 },
+        { x: 100, y: 50 },
+      ],
+    ]);
+    expect(seriesLines([[25]], 100, box)).toEqual([[{ x: 50, y: 75 }]]);
   });
 
   test('stacked shares start where the previous ended and sum to one', () => {

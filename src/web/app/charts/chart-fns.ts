@@ -37,6 +37,30 @@ export function scoreSegments(
 
 export const pathOf = (pts: Pt[]) => pts.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
 
+/** The top of an axis from 0: the smallest 1, 2 or 5 × 10ⁿ at or above `max` (1 for nothing). */
+export function niceCeiling(max: number): number {
+  if (!(max > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 2, 5, 10].find((m) => m * power >= max * (1 - 1e-12)) ?? 10;
+  return step * power;
+}
+
+/**
+ * Lines of several series over the same points (evenly spaced), on one axis from 0 to `top`;
+ * a single point sits in the middle.
+ */
+export function seriesLines(
+  series: number[][],
+  top: number,
+  box: { width: number; height: number; pad: number },
+): Pt[][] {
+  return series.map((values) => {
+    const x = scaleLinear(0, Math.max(values.length - 1, 1), box.pad, box.width - box.pad);
+    const y = scaleLinear(0, top, box.height - box.pad, box.pad);
+    return values.map((v, i) => ({ x: round(values.length === 1 ? box.width / 2 : x(i)), y: round(y(v)) }));
+  });
+}
+
 /** Bar lengths as fractions of the longest bar (0 when every value is 0). */
 export function barFractions(values: number[]): number[] {
   const max = Math.max(0, ...values);

@@ -12,6 +12,7 @@ import {
   filterBook,
   sortBook,
 } from './book-fns.ts';
+import { BookTrendCard } from './LicenceTrend.tsx';
 import { type Column, SortableHead } from './SortableHead.tsx';
 import { counted, nextSort, type SortState } from './table-fns.ts';
 
@@ -45,7 +46,10 @@ export function LicenceBookPage() {
           book.tenants.length === 0 ? (
             <Empty>No licence analysis yet: each tenant appears here after its first sync.</Empty>
           ) : (
-            <BookTable rows={book.tenants} />
+            <div className="stack-gap">
+              <BookTrendCard />
+              <BookTable rows={book.tenants} />
+            </div>
           )
         }
       </Async>

@@ -4,6 +4,7 @@ import { countOf, formatDate, formatDateTime, formatMoney, formatNumber } from '
 import type { LicenceSummary, Tenant, UsersPage } from '../types.ts';
 import { Async, Empty, Field } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
+import { TenantTrendCard } from './LicenceTrend.tsx';
 import { SkuTable } from './SkuTable.tsx';
 
 export const REASON_LABELS: Record<string, string> = {
@@ -33,10 +34,11 @@ export function LicencesTab({ tenant }: { tenant: Tenant }) {
   );
   return (
     <Async loaded={loaded} what="the licences">
-      {({ current }) =>
+      {({ current, trend }) =>
         current ? (
           <div className="grid-2">
             <Inventory s={current} />
+            <TenantTrendCard trend={trend} />
             <SkuTable tenant={tenant} />
             <WasteChart s={current} />
             <IdleChart s={current} />

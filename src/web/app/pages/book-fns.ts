@@ -105,3 +105,12 @@ export function bookTotals(rows: readonly BookTenant[]): BookSum[] {
     }))
     .sort((a, b) => a.currency.localeCompare(b.currency));
 }
+
+/**
+ * The weeks worth drawing: from the first week any tenant had a summary. Earlier weeks hold no
+ * tenant, and drawing them as zero would read as "cost nothing" rather than "not connected yet".
+ */
+export function fromFirstTenant<P extends { tenants: number }>(points: readonly P[]): P[] {
+  const first = points.findIndex((p) => p.tenants > 0);
+  return first < 0 ? [] : points.slice(first);
+}

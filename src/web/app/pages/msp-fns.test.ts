@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AREAS } from '../../../analyse/posture/posture-types.ts';
 import { formatPrice } from '../format.ts';
 import type { BookTenant, SkuLine } from '../types.ts';
-import { bookFirstDir, bookTotals, filterBook, sortBook } from './book-fns.ts';
+import { bookFirstDir, bookTotals, filterBook, fromFirstTenant, sortBook } from './book-fns.ts';
 import {
   apiUrlOfView,
   DEFAULT_VIEW,
@@ -318,5 +318,22 @@ describe('the licence book', () => {
       'desc',
       'desc',
     ]);
+  });
+});
+
+describe('the book trend', () => {
+  test.each([
+    [
+      [0, 0, 2, 0, 3],
+      [2, 0, 3],
+    ],
+    [
+      [1, 2],
+      [1, 2],
+    ],
+    [[0, 0], []],
+    [[], []],
+  ])('weeks with tenants %o are drawn from the first tenant on: %o', (counts, drawn) => {
+    expect(fromFirstTenant(counts.map((tenants) => ({ tenants }))).map((p) => p.tenants)).toEqual(drawn);
   });
 });
