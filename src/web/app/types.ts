@@ -2,6 +2,7 @@
  * The shapes the web app reads from the API (the fields it uses). The server's response
  * schemas (src/present/http/*-schemas.ts) are the source of truth; these follow them.
  */
+import type { BookTrendSeries } from '../../analyse/licences/book-trend.ts';
 export type Role = 'owner' | 'admin' | 'reports';
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -196,17 +197,7 @@ export interface CurrencyTotals {
 /** GET /api/licences/trend: per currency, one point a week, the last "as of now". */
 export interface BookTrend {
   weeks: number;
-  series: {
-    currency: string;
-    points: {
-      at: string;
-      tenants: number;
-      spendMonthly: number;
-      wasteMonthly: number;
-      possibleWasteMonthly: number;
-      unpricedUnits: number;
-    }[];
-  }[];
+  series: BookTrendSeries[];
 }
 
 export interface Book {

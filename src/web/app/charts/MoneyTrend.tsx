@@ -1,4 +1,5 @@
 import { formatDate, formatMoney } from '../format.ts';
+import { ChartTable } from './ChartTable.tsx';
 import { niceCeiling, pathOf, seriesLines } from './chart-fns.ts';
 
 export interface MoneyLine {
@@ -78,30 +79,13 @@ export function MoneyTrend(props: { label: string; currency: string; at: string[
           </li>
         ))}
       </ul>
-      <figcaption className="visually-hidden">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              {lines.map((l) => (
-                <th key={l.key} scope="col">
-                  {l.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {at.map((when, i) => (
-              <tr key={when}>
-                <td>{formatDate(when)}</td>
-                {lines.map((l) => (
-                  <td key={l.key}>{formatMoney(l.values[i]!, currency)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </figcaption>
+      <ChartTable
+        head={['Date', ...lines.map((l) => l.label)]}
+        rows={at.map((when, i) => ({
+          key: when,
+          cells: [formatDate(when), ...lines.map((l) => formatMoney(l.values[i]!, currency))],
+        }))}
+      />
     </figure>
   );
 }

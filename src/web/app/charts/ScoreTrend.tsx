@@ -1,5 +1,6 @@
 import { countOf, formatDate, formatNumber } from '../format.ts';
 import type { ScorePoint } from '../types.ts';
+import { ChartTable } from './ChartTable.tsx';
 import { pathOf, scoreSegments } from './chart-fns.ts';
 
 const BOX = { width: 640, height: 200, pad: 28 };
@@ -44,24 +45,13 @@ export function ScoreTrend({ points }: { points: ScorePoint[] }) {
           </text>
         )}
       </svg>
-      <figcaption className="visually-hidden">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Collected</th>
-              <th scope="col">Score</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.collectedAt}>
-                <td>{formatDate(p.collectedAt)}</td>
-                <td>{formatNumber(p.score)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </figcaption>
+      <ChartTable
+        head={['Collected', 'Score']}
+        rows={points.map((p) => ({
+          key: p.collectedAt,
+          cells: [formatDate(p.collectedAt), formatNumber(p.score)],
+        }))}
+      />
     </figure>
   );
 }
