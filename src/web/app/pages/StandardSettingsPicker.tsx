@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
-import { formatDateTime } from '../format.ts';
+import { countOf, formatDateTime } from '../format.ts';
 import type { Tenant } from '../types.ts';
 import { Async, Empty, Field } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
@@ -232,7 +232,9 @@ function SettingsList({
                 <h4>
                   {g.label}{' '}
                   <span className="muted small">
-                    ({page.kinds.find((k) => k.kind === g.kind)?.matching ?? g.objects.length} settings)
+                    (
+                    {countOf(page.kinds.find((k) => k.kind === g.kind)?.matching ?? 0, 'setting', 'settings')}
+                    )
                   </span>
                 </h4>
                 {g.objects.map((o) => (
