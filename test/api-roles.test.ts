@@ -357,6 +357,12 @@ const rules: Record<string, Rule> = {
     call: () => ({ url: `/api/tenants/${tenantA}/standards` }),
     ok: 200,
   },
+  // tenant A was never synced: an allowed caller gets past authorisation to "no snapshot yet"
+  'GET /api/tenants/:id/settings': {
+    access: 'reports',
+    call: () => ({ url: `/api/tenants/${tenantA}/settings` }),
+    ok: 409,
+  },
   'GET /api/alert-rules': { access: 'reports', call: () => ({ url: '/api/alert-rules' }), ok: 200 },
   'POST /api/alert-rules': { access: 'admin', call: () => ({ url: '/api/alert-rules', body: {} }), ok: 400 },
   'GET /api/alert-rules/:id': {

@@ -270,6 +270,46 @@ describe('baselines, standards and alert rules in Chromium', () => {
     await expect(
       page.getByLabel('Setting, rule 2, expect, row 1', { exact: true }).inputValue(),
     ).resolves.toBe('sharingCapability');
+
+    // an empty rule written from the tenant's current settings: search, then "Use"
+    await page.getByLabel('Common rule').selectOption({ label: 'An empty rule' });
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('button', { name: 'Take values from a tenant, rule 3' }).click();
+    const picker = page.getByRole('region', { name: 'Take values from a tenant, rule 3' });
+    await expect(
+      picker.getByRole('heading', { level: 3 }).evaluate((h) => h === document.activeElement),
+    ).resolves.toBe(true);
+    await picker.getByLabel('Tenant to take values from, rule 3').selectOption({ label: 'Contoso Web' });
+    await picker.getByLabel('Kind of setting to browse, rule 3').selectOption({ label: 'Security defaults' });
+    await picker.getByLabel('Search settings, rule 3').fill('no such setting anywhere');
+    // Enter searches; it does not submit (and save) the standard
+    await picker.getByLabel('Search settings, rule 3').press('Enter');
+    await picker.getByText('No setting matches “no such setting anywhere” in Security defaults.').waitFor();
+    await picker.getByLabel('Search settings, rule 3').fill('isEnabled');
+    await picker.getByLabel('Search settings, rule 3').press('Enter');
+    const current = JSON.parse(
+      (
+        await fetchInPage(
+          page,
+          'GET',
+          `/api/tenants/${world.tenant.id}/settings?kind=securityDefaults&q=isEnabled`,
+        )
+      ).body,
+    ).settings[0];
+    await picker.getByRole('button', { name: 'Use isEnabled of Security defaults' }).click();
+    await picker.getByText(`Added “isEnabled = ${current.value}” to rule 3, expected settings.`).waitFor();
+    await expect(page.getByLabel('Kind of setting, rule 3', { exact: true }).inputValue()).resolves.toBe(
+      'securityDefaults',
+    );
+    await expect(
+      page.getByLabel('Setting, rule 3, expect, row 1', { exact: true }).inputValue(),
+    ).resolves.toBe('isEnabled');
+    await expect(page.getByLabel('Value, rule 3, expect, row 1', { exact: true }).inputValue()).resolves.toBe(
+      String(current.value),
+    );
+    shots.push(await screenshot(page, 'standard-editor-picker'));
+    await picker.getByRole('button', { name: 'Close, rule 3' }).click();
+    await page.getByLabel('Title, rule 3', { exact: true }).fill('Security defaults as in Contoso Web');
     shots.push(await screenshot(page, 'standard-editor'));
     await page.getByRole('button', { name: 'Save standard' }).click();
     await page.getByRole('heading', { name: 'MSP standard 2026', level: 1 }).waitFor();
@@ -285,7 +325,9 @@ describe('baselines, standards and alert rules in Chromium', () => {
     await page.getByRole('button', { name: 'Evaluate now' }).click();
     await page.getByText('Evaluated 1 tenant: 1 tenant deviates.').waitFor();
     const card = page.getByRole('region', { name: 'Contoso Web' });
+    // rule 3 was taken from this tenant's settings: it holds
     await card.getByText('2 rules deviate').waitFor();
+    await expect(card.getByRole('row').filter({ hasText: 'isEnabled' }).count()).resolves.toBe(0);
     const invites = card.getByRole('row').filter({ hasText: 'allowInvitesFrom' });
     await expect(invites.textContent()).resolves.toMatch(
       /is one of “adminsAndGuestInviters”, “none”.*adminsGuestInvitersAndAllMembers/,

@@ -227,6 +227,10 @@ export const errorCatalogue = {
     status: 409,
     hint: 'A sync of this tenant is running; wait until it and its analysis end (GET /api/tenants/:id/syncs), then try again.',
   },
+  TS_ERR_NO_SNAPSHOT: {
+    status: 409,
+    hint: 'Sync the tenant first (POST /api/tenants/:id/sync) and try again once the sync has succeeded; a tenant in minimal mode keeps no snapshot to read.',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

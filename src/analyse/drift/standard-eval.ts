@@ -6,15 +6,33 @@
  */
 import type { Snapshot } from '../../collect/snapshot-types.ts';
 import type { Deviation, RuleResult, StandardReport } from './drift-types.ts';
-import { createLookups } from './lookups.ts';
+import { createLookups, type Lookups } from './lookups.ts';
 import { canonical, NKeyed, type Norm, NSet, normalise, type ShapeRules, toPlain } from './normalise.ts';
 import { KIND_BY_NAME, type ObjectKind, type TrackedObject } from './object-kinds.ts';
 import { parsePath, type Segment, valueAt } from './paths.ts';
 import type { Conditions, Matcher, Standard, StandardRule } from './standard-schema.ts';
 
-interface Normalised {
+export interface Normalised {
   object: TrackedObject;
   norm: Norm | undefined;
+}
+
+/**
+ * The objects of one kind in normalised form, as rules see them; a string says why they cannot be
+ * (the dataset is not `ok`). The settings list (settings.ts) reads objects through this too, so
+ * what it offers is exactly what a rule compares.
+ */
+export function normalisedObjects(
+  snapshot: Snapshot,
+  kind: ObjectKind,
+  lookups: Lookups = createLookups(snapshot),
+): Normalised[] | string {
+  const d = snapshot.datasets[kind.dataset];
+  if (d?.status !== 'ok')
+    return `${kind.dataset} is ${d ? d.status : 'missing'} in the snapshot: not compared`;
+  return kind
+    .extract(d.items, lookups)
+    .map((object) => ({ object, norm: normalise(object.value, kind.rules) }));
 }
 
 export function compareToStandard(snapshot: Snapshot, standard: Standard): StandardReport {
@@ -25,13 +43,7 @@ export function compareToStandard(snapshot: Snapshot, standard: Standard): Stand
   const objectsOf = (kind: ObjectKind): Normalised[] | string => {
     let hit = cache.get(kind.kind);
     if (hit === undefined) {
-      const d = snapshot.datasets[kind.dataset];
-      hit =
-        d?.status === 'ok'
-          ? kind
-              .extract(d.items, lookups)
-              .map((object) => ({ object, norm: normalise(object.value, kind.rules) }))
-          : `${kind.dataset} is ${d ? d.status : 'missing'} in the snapshot: not compared`;
+      hit = normalisedObjects(snapshot, kind, lookups);
       cache.set(kind.kind, hit);
     }
     return hit;

@@ -16,6 +16,7 @@ import { idParams } from './api-schemas.ts';
 import { actorOf, inWorkspace, memberOf } from './auth-plugin.ts';
 import type { AnalysisRouteDeps } from './baseline-routes.ts';
 import { defineRoute } from './route-kit.ts';
+import { registerTenantSettingsRoute } from './tenant-settings-routes.ts';
 
 const standardSchema = z.object({
   id: z.string(),
@@ -77,8 +78,12 @@ const out = (s: StandardView) => ({
   tenants: s.tenants.map((t) => ({ ...t, assignedAt: t.assignedAt.toISOString() })),
 });
 
-/** Standards: CRUD, assignment to tenants with overrides, evaluation on demand, per-tenant results. */
+/**
+ * Standards: CRUD, assignment to tenants with overrides, evaluation on demand, per-tenant results,
+ * and a tenant's current settings to write rules from.
+ */
 export function registerStandardRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
+  registerTenantSettingsRoute(app, deps);
   const actor = (request: FastifyRequest) => actorOf(request, deps.clock.now());
 
   defineRoute(

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../api.ts';
 import type { Standard } from '../drift-control-types.ts';
 import { Link, navigate } from '../router.tsx';
@@ -6,6 +6,7 @@ import { Async, Field, NotFoundOr, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { ConditionRows } from './ConditionRows.tsx';
 import { AREAS, KINDS, kindInfo } from './kind-fns.ts';
+import { StandardSettingsPicker } from './StandardSettingsPicker.tsx';
 import {
   documentToForm,
   emptyForm,
@@ -39,6 +40,8 @@ function Editor({ standard, initial }: { standard: Standard | null; initial: Sta
   const [form, setForm] = useState<StandardForm>(initial);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  // the tenant values are taken from, kept while moving between rules
+  const [pickTenant, setPickTenant] = useState('');
   const setRule = (key: number, patch: Partial<RuleForm>) =>
     setForm((f) => ({ ...f, rules: f.rules.map((r) => (r.key === key ? { ...r, ...patch } : r)) }));
 
@@ -109,6 +112,8 @@ function Editor({ standard, initial }: { standard: Standard | null; initial: Sta
             key={r.key}
             rule={r}
             index={i}
+            pickTenant={pickTenant}
+            onPickTenant={setPickTenant}
             onChange={(patch) => setRule(r.key, patch)}
             onRemove={() => setForm({ ...form, rules: form.rules.filter((x) => x.key !== r.key) })}
           />
@@ -131,15 +136,26 @@ function Editor({ standard, initial }: { standard: Standard | null; initial: Sta
 function RuleFields({
   rule: r,
   index,
+  pickTenant,
+  onPickTenant,
   onChange,
   onRemove,
 }: {
   rule: RuleForm;
   index: number;
+  pickTenant: string;
+  onPickTenant(id: string): void;
   onChange(patch: Partial<RuleForm>): void;
   onRemove(): void;
 }) {
   const n = index + 1;
+  const [picking, setPicking] = useState(false);
+  const takeButton = useRef<HTMLButtonElement>(null);
+  const closed = useRef(false);
+  // closing the picker gives the keyboard back to the button that opened it
+  useEffect(() => {
+    if (!picking && closed.current) takeButton.current?.focus();
+  }, [picking]);
   const collection = kindInfo(r.objectKind)?.cardinality === 'many';
   return (
     <fieldset className="card rule-card">
@@ -235,7 +251,25 @@ function RuleFields({
         onChange={(expect) => onChange({ expect })}
         label={`rule ${n}, expect`}
       />
+      {picking ? (
+        <StandardSettingsPicker
+          rule={r}
+          ruleNumber={n}
+          tenantId={pickTenant}
+          onTenant={onPickTenant}
+          onPick={onChange}
+          onClose={() => {
+            closed.current = true;
+            setPicking(false);
+          }}
+        />
+      ) : null}
       <div className="actions">
+        {!picking && (
+          <button type="button" className="btn" ref={takeButton} onClick={() => setPicking(true)}>
+            Take values from a tenant, rule {n}
+          </button>
+        )}
         <button type="button" className="btn btn-danger" onClick={onRemove}>
           Remove rule {n}
         </button>
@@ -274,7 +308,8 @@ function AddRule({ onAdd }: { onAdd(rule: RuleForm): void }) {
       <p className="muted small">
         Setting paths are Microsoft Graph property names as the Drift tab shows them (
         <code>conditions.users.includeUsers</code>, <code>authenticationMethodConfigurations[Sms].state</code>
-        ). Values: <code>false</code>, <code>3</code>, <code>enabled</code>; lists separated by commas.
+        ). Values: <code>false</code>, <code>3</code>, <code>enabled</code>; lists separated by commas. Or
+        take paths and values from a tenant’s current settings with “Take values from a tenant” in a rule.
       </p>
     </section>
   );
