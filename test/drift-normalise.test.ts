@@ -104,12 +104,13 @@ describe('normalisation: reads that differ without a change compare equal', () =
       },
     ],
     [
-      'secretText and createdDateTime of an app',
+      'secretText, hint and createdDateTime of an app',
       'applications',
       app,
       edited(app, (a: Obj) => {
         a.createdDateTime = '2025-01-01T00:00:00Z';
         a.passwordCredentials[0].secretText = 'never-read';
+        a.passwordCredentials[0].hint = 'Q7x';
       }),
     ],
     [

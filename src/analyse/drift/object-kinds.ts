@@ -112,8 +112,9 @@ function relationItems(c: CollectionInput): ObjectKind {
   };
 }
 
+// `hint` is the first characters of a client secret: never shown, so never compared
 const CREDENTIALS = {
-  volatile: ['passwordCredentials.secretText', 'keyCredentials.key'],
+  volatile: ['passwordCredentials.secretText', 'passwordCredentials.hint', 'keyCredentials.key'],
   keyed: { passwordCredentials: 'keyId', keyCredentials: 'keyId', requiredResourceAccess: 'resourceAppId' },
 };
 
