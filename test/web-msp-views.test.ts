@@ -14,6 +14,16 @@ let owner: { context: BrowserContext; page: Page };
 const pageErrors: string[] = [];
 const shots: string[] = [];
 const CONTOSO = 'Contoso MSP';
+const OWNER_LINKS = [
+  'Tenants',
+  'Findings',
+  'Licence book',
+  'Connect a tenant',
+  'Standards',
+  'Alerts',
+  'Settings',
+  'Audit log',
+];
 const FABRIKAM = 'Fabrikam MSP';
 const gbNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
 const gbMoney = (n: number, currency: string) =>
@@ -263,6 +273,82 @@ describe('the MSP views in Chromium', () => {
     expect(lines).toHaveLength(3);
   });
 
+  test('every main page fits 1280, 1024 and 768 px without sideways scrolling; the menu works by keyboard', async () => {
+    const { page } = owner;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const t = world.tenants[1]!.id;
+    const paths = [
+      '/',
+      ...['posture', 'drift', 'licences', 'sync'].map((tab) => `/tenants/${t}/${tab}`),
+      '/findings',
+      '/licences',
+      '/standards',
+      '/alerts',
+      '/settings',
+      '/audit',
+      '/account',
+      '/connect',
+    ];
+    const overflows: string[] = [];
+    for (const width of [1280, 1024, 768]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of paths) {
+        await page.goto(`${world.url}${path}`);
+        await page.locator('main h1').first().waitFor();
+        await expect.poll(() => page.locator('.loading').count()).toBe(0);
+        const over = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        if (over > 1) overflows.push(`${width} px ${path}: ${over} px too wide`);
+      }
+      await page.goto(`${world.url}/`);
+      await page.getByRole('row', { name: new RegExp(CONTOSO) }).waitFor();
+      shots.push(await screenshot(page, `layout-overview-${width}`));
+      if (width === 1280) {
+        // wide: every link is on the header's one line, with the person and "Sign out"
+        await expect(menu.isVisible()).resolves.toBe(false);
+        const tops = await page
+          .locator('.topbar a, .topbar button')
+          .evaluateAll((els) =>
+            els
+              .filter((e) => e.getClientRects().length > 0)
+              .map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)),
+          );
+        expect(tops.length).toBe(OWNER_LINKS.length + 3); // the brand, the name, "Sign out"
+        expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(2);
+        await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(OWNER_LINKS);
+        continue;
+      }
+      // narrower: the links fold behind "Menu", which the keyboard opens, walks and closes
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await menu.focus();
+      await page.keyboard.press('Enter');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(OWNER_LINKS);
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Tenants');
+      await page.keyboard.press('Escape');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Menu');
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Findings');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await menu.click();
+      await expect(nav.getByRole('link', { name: 'Findings' }).getAttribute('aria-current')).resolves.toBe(
+        'page',
+      );
+      await menu.click();
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+    }
+    expect(overflows).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   test('a reports member opens both views from the navigation, on a tablet too', async () => {
     const { context, page } = await openPage(world, pageErrors, {
       viewport: { width: 768, height: 1000 },
@@ -270,6 +356,8 @@ describe('the MSP views in Chromium', () => {
     });
     await signIn(page, world.url, world.people.reader);
     const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.click();
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
       'Tenants',
       'Findings',
@@ -285,8 +373,10 @@ describe('the MSP views in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     shots.push(await screenshot(page, 'findings-tablet-reports'));
+    await menu.click();
     await nav.getByRole('link', { name: 'Licence book' }).click();
     await page.getByRole('region', { name: 'Licence book' }).locator('tbody tr').nth(1).waitFor();
+    await menu.click();
     await expect(nav.getByRole('link', { name: 'Licence book' }).getAttribute('aria-current')).resolves.toBe(
       'page',
     );
