@@ -147,7 +147,7 @@ describe('the MSP views in Chromium', () => {
     expect(lines).toHaveLength(summary.current.counts.licensedUsers + 1);
   });
 
-  test('/findings lists both tenants, filters by severity, sorts by tenant, and a row opens the finding', async () => {
+  test('/findings lists both tenants, filters by several severities, states and areas (keyboard too), sorts by tenant; back and forward step through the views', async () => {
     const { page } = owner;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).click();
     await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
@@ -169,14 +169,61 @@ describe('the MSP views in Chromium', () => {
     await expect.poll(async () => (await rowsOf(page, 'Findings of every tenant'))[0]?.[0]).toBe(FABRIKAM);
     expect(new URL(page.url()).search).toBe('?sort=tenant&dir=desc');
 
-    await page.getByLabel('Severity').selectOption('high');
+    // severity chips: each shows its count under the other filters, as the API gives it
+    const severity = table.getByRole('group', { name: /^Severity/ });
+    const counts = (
+      await apiGet<List & { bySeverity: Record<string, number> }>(page, '/api/findings?state=fail&limit=1')
+    ).bySeverity;
+    for (const name of ['critical', 'high', 'medium', 'low'])
+      await expect(
+        severity.getByRole('checkbox', { name: `${name} ${gbNumber(counts[name] ?? 0)}` }).count(),
+      ).resolves.toBe(1);
+    await severity.getByRole('checkbox', { name: /^high/ }).check();
     const high = await apiGet<List>(page, '/api/findings?state=fail&severity=high&limit=1');
-    expect(high.total).toBeGreaterThan(0);
+    expect(high.total).toBe(counts.high);
     expect(high.total).toBeLessThan(failing.total);
     await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
     const severities = await table.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(new Set(severities)).toEqual(new Set(['high']));
+
+    // the keyboard ticks a second severity: both are in the address and the list
+    await severity.getByRole('checkbox', { name: /^critical/ }).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe('critical,high');
+    await table.getByText(`of ${gbNumber(high.total + (counts.critical ?? 0))} findings`).waitFor();
+    expect(new Set(await table.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(
+      new Set(['critical', 'high']),
+    );
+    // a status chip more: failing or passing
+    await table
+      .getByRole('group', { name: /^Status/ })
+      .getByRole('checkbox', { name: 'Passing' })
+      .check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('fail,pass');
+    // the areas fold into a disclosure the keyboard opens, ticks and closes with Escape
+    const areaSummary = table.locator('summary', { hasText: 'Any area' });
+    await areaSummary.focus();
+    await page.keyboard.press('Enter');
+    const areas = table.getByRole('group', { name: 'Areas' });
+    await areas.getByRole('checkbox').first().focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => new URL(page.url()).searchParams.get('area')).toBe('tenant');
+    await page.keyboard.press('Escape');
+    await expect(areas.isVisible()).resolves.toBe(false);
     shots.push(await screenshot(page, 'findings'));
+    // back steps through the views: without the area, then failing only, then high only
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('area')).toBe(null);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe(null);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe('high');
+    await expect(severity.getByRole('checkbox', { name: /^critical/ }).isChecked()).resolves.toBe(false);
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
+    await page.goForward();
+    await table.getByText(`of ${gbNumber(high.total + (counts.critical ?? 0))} findings`).waitFor();
+    await page.goBack();
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
 
     const link = table.locator('.finding-row-link').first();
     const title = (await link.textContent())!;
@@ -185,12 +232,13 @@ describe('the MSP views in Chromium', () => {
     expect(page.url()).toMatch(/\/tenants\/[0-9a-f-]{36}\/posture\/[\w.-]+$/);
     // back: the same list, filters kept
     await page.goBack();
-    await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('high');
+    await expect(severity.getByRole('checkbox', { name: /^high/ }).isChecked()).resolves.toBe(true);
     await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
 
     // words: the check id of one finding narrows the list to that check, once per tenant at most
     const checkId = (await table.locator('tbody tr th .mono').first().textContent())!;
-    await page.getByLabel('Severity').selectOption('');
+    await severity.getByRole('checkbox', { name: /^high/ }).uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe(null);
     await page.getByRole('searchbox', { name: 'Search' }).fill(checkId);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent(checkId)}`);
