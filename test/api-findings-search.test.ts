@@ -112,6 +112,73 @@ describe('GET /api/findings for the MSP view', () => {
         message: expect.stringContaining(field),
       });
     }
-    expect(await get('/api/findings?q=contoso', s.ownerB)).toEqual({ findings: [], total: 0 });
+    expect(await get('/api/findings?q=contoso', s.ownerB)).toEqual({
+      findings: [],
+      total: 0,
+      bySeverity: {},
+    });
   });
+});
+
+describe("GET /api/findings with several values per filter (the findings page's chips)", () => {
+  const count = async (query: string) => (await get(`/api/findings?limit=1&${query}`)).total;
+
+  test.each([
+    ['severity', ['critical', 'high', 'low']],
+    ['area', ['identity', 'conditionalAccess', 'guests']],
+    ['state', ['fail', 'pass', 'unknown']],
+  ])(
+    '%s: a comma list and repeated values each give the union of the single values',
+    async (name, values) => {
+      const singles = await Promise.all(values.map((v) => count(`${name}=${v}`)));
+      expect(singles.filter((n) => n > 0).length).toBeGreaterThan(1);
+      const union = singles.reduce((a, b) => a + b, 0);
+      expect(await count(`${name}=${values.join(',')}`)).toBe(union);
+      expect(await count(values.map((v) => `${name}=${v}`).join('&'))).toBe(union);
+      expect(await count(`${name}=${values[0]},${values[1]}&${name}=${values[2]}`)).toBe(union);
+    },
+  );
+
+  test('lists of several filters narrow together, and each row holds one of the values asked', async () => {
+    const { findings, total } = await get(
+      '/api/findings?limit=1000&severity=high,medium&area=identity,conditionalAccess&state=fail,pass',
+    );
+    expect(total).toBeGreaterThan(0);
+    expect(findings).toHaveLength(total);
+    for (const f of findings) {
+      expect(['high', 'medium']).toContain(f.severity);
+      expect(['identity', 'conditionalAccess']).toContain(f.area);
+      expect(['fail', 'pass']).toContain(f.state);
+    }
+  });
+
+  test('bySeverity counts what each severity would add under the other filters, whatever severities are chosen', async () => {
+    type Counted = { total: number; bySeverity: Record<string, number> };
+    const base = 'state=fail&area=identity,conditionalAccess,authMethods';
+    const all = (await get(`/api/findings?limit=1&${base}`)) as unknown as Counted;
+    const some = (await get(`/api/findings?limit=1&${base}&severity=critical`)) as unknown as Counted;
+    expect(some.bySeverity).toEqual(all.bySeverity);
+    expect(Object.values(all.bySeverity).reduce((a, b) => a + b, 0)).toBe(all.total);
+    for (const [severity, n] of Object.entries(all.bySeverity)) {
+      expect(n).toBeGreaterThan(0);
+      expect(await count(`${base}&severity=${severity}`), severity).toBe(n);
+    }
+    expect(some.total).toBe(all.bySeverity.critical ?? 0);
+  });
+
+  test.each([
+    ['severity=high,urgent', 'querystring.severity'],
+    ['area=identity&area=nowhere', 'querystring.area'],
+    ['state=fail,,closed', 'querystring.state'],
+  ])(
+    'one bad value among several (%s) is a coded validation error naming the field',
+    async (query, field) => {
+      const res = await s.reports.request('GET', `/api/findings?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'TS_ERR_VALIDATION',
+        message: expect.stringContaining(field),
+      });
+    },
+  );
 });

@@ -280,7 +280,7 @@ describe("another workspace's tenant", () => {
 
   test("B sees none of A's findings, and A's data is untouched by B's attempts", async () => {
     const res = await s.ownerB.request('GET', '/api/findings');
-    expect(res.json()).toEqual({ findings: [], total: 0 });
+    expect(res.json()).toEqual({ findings: [], total: 0, bySeverity: {} });
     const foreign = await s.ownerB.request('GET', `/api/findings?tenantId=${s.tenantA}`);
     expect(foreign.statusCode).toBe(404);
     const exceptions = await get(url('/exceptions'));

@@ -265,6 +265,8 @@ describe('the web app in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     shots.push(await screenshot(page, 'overview-tablet-reports'));
     const nav = page.getByRole('navigation', { name: 'Main' });
+    // a tablet folds the navigation behind "Menu"
+    await page.getByRole('button', { name: 'Menu' }).click();
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
       'Tenants',
       'Findings',

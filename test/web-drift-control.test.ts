@@ -370,6 +370,8 @@ describe('baselines, standards and alert rules in Chromium', () => {
     const { context, page } = await openPage(world, pageErrors, { viewport: { width: 768, height: 1000 } });
     await signIn(page, world.url, world.people.reader);
     const nav = page.getByRole('navigation', { name: 'Main' });
+    // a tablet folds the navigation behind "Menu"
+    await page.getByRole('button', { name: 'Menu' }).click();
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
       'Tenants',
       'Findings',

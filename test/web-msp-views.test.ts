@@ -14,6 +14,16 @@ let owner: { context: BrowserContext; page: Page };
 const pageErrors: string[] = [];
 const shots: string[] = [];
 const CONTOSO = 'Contoso MSP';
+const OWNER_LINKS = [
+  'Tenants',
+  'Findings',
+  'Licence book',
+  'Connect a tenant',
+  'Standards',
+  'Alerts',
+  'Settings',
+  'Audit log',
+];
 const FABRIKAM = 'Fabrikam MSP';
 const gbNumber = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
 const gbMoney = (n: number, currency: string) =>
@@ -137,7 +147,7 @@ describe('the MSP views in Chromium', () => {
     expect(lines).toHaveLength(summary.current.counts.licensedUsers + 1);
   });
 
-  test('/findings lists both tenants, filters by severity, sorts by tenant, and a row opens the finding', async () => {
+  test('/findings lists both tenants, filters by several severities, states and areas (keyboard too), sorts by tenant; back and forward step through the views', async () => {
     const { page } = owner;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).click();
     await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
@@ -159,14 +169,61 @@ describe('the MSP views in Chromium', () => {
     await expect.poll(async () => (await rowsOf(page, 'Findings of every tenant'))[0]?.[0]).toBe(FABRIKAM);
     expect(new URL(page.url()).search).toBe('?sort=tenant&dir=desc');
 
-    await page.getByLabel('Severity').selectOption('high');
+    // severity chips: each shows its count under the other filters, as the API gives it
+    const severity = table.getByRole('group', { name: /^Severity/ });
+    const counts = (
+      await apiGet<List & { bySeverity: Record<string, number> }>(page, '/api/findings?state=fail&limit=1')
+    ).bySeverity;
+    for (const name of ['critical', 'high', 'medium', 'low'])
+      await expect(
+        severity.getByRole('checkbox', { name: `${name} ${gbNumber(counts[name] ?? 0)}` }).count(),
+      ).resolves.toBe(1);
+    await severity.getByRole('checkbox', { name: /^high/ }).check();
     const high = await apiGet<List>(page, '/api/findings?state=fail&severity=high&limit=1');
-    expect(high.total).toBeGreaterThan(0);
+    expect(high.total).toBe(counts.high);
     expect(high.total).toBeLessThan(failing.total);
     await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
     const severities = await table.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(new Set(severities)).toEqual(new Set(['high']));
+
+    // the keyboard ticks a second severity: both are in the address and the list
+    await severity.getByRole('checkbox', { name: /^critical/ }).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe('critical,high');
+    await table.getByText(`of ${gbNumber(high.total + (counts.critical ?? 0))} findings`).waitFor();
+    expect(new Set(await table.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(
+      new Set(['critical', 'high']),
+    );
+    // a status chip more: failing or passing
+    await table
+      .getByRole('group', { name: /^Status/ })
+      .getByRole('checkbox', { name: 'Passing' })
+      .check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('fail,pass');
+    // the areas fold into a disclosure the keyboard opens, ticks and closes with Escape
+    const areaSummary = table.locator('summary', { hasText: 'Any area' });
+    await areaSummary.focus();
+    await page.keyboard.press('Enter');
+    const areas = table.getByRole('group', { name: 'Areas' });
+    await areas.getByRole('checkbox').first().focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => new URL(page.url()).searchParams.get('area')).toBe('tenant');
+    await page.keyboard.press('Escape');
+    await expect(areas.isVisible()).resolves.toBe(false);
     shots.push(await screenshot(page, 'findings'));
+    // back steps through the views: without the area, then failing only, then high only
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('area')).toBe(null);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe(null);
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe('high');
+    await expect(severity.getByRole('checkbox', { name: /^critical/ }).isChecked()).resolves.toBe(false);
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
+    await page.goForward();
+    await table.getByText(`of ${gbNumber(high.total + (counts.critical ?? 0))} findings`).waitFor();
+    await page.goBack();
+    await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
 
     const link = table.locator('.finding-row-link').first();
     const title = (await link.textContent())!;
@@ -175,12 +232,13 @@ describe('the MSP views in Chromium', () => {
     expect(page.url()).toMatch(/\/tenants\/[0-9a-f-]{36}\/posture\/[\w.-]+$/);
     // back: the same list, filters kept
     await page.goBack();
-    await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('high');
+    await expect(severity.getByRole('checkbox', { name: /^high/ }).isChecked()).resolves.toBe(true);
     await table.getByText(`of ${gbNumber(high.total)} findings`).waitFor();
 
     // words: the check id of one finding narrows the list to that check, once per tenant at most
     const checkId = (await table.locator('tbody tr th .mono').first().textContent())!;
-    await page.getByLabel('Severity').selectOption('');
+    await severity.getByRole('checkbox', { name: /^high/ }).uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('severity')).toBe(null);
     await page.getByRole('searchbox', { name: 'Search' }).fill(checkId);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent(checkId)}`);
@@ -271,6 +329,82 @@ describe('the MSP views in Chromium', () => {
     expect(lines).toHaveLength(3);
   });
 
+  test('every main page fits 1280, 1024 and 768 px without sideways scrolling; the menu works by keyboard', async () => {
+    const { page } = owner;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const t = world.tenants[1]!.id;
+    const paths = [
+      '/',
+      ...['posture', 'drift', 'licences', 'sync'].map((tab) => `/tenants/${t}/${tab}`),
+      '/findings',
+      '/licences',
+      '/standards',
+      '/alerts',
+      '/settings',
+      '/audit',
+      '/account',
+      '/connect',
+    ];
+    const overflows: string[] = [];
+    for (const width of [1280, 1024, 768]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of paths) {
+        await page.goto(`${world.url}${path}`);
+        await page.locator('main h1').first().waitFor();
+        await expect.poll(() => page.locator('.loading').count()).toBe(0);
+        const over = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        if (over > 1) overflows.push(`${width} px ${path}: ${over} px too wide`);
+      }
+      await page.goto(`${world.url}/`);
+      await page.getByRole('row', { name: new RegExp(CONTOSO) }).waitFor();
+      shots.push(await screenshot(page, `layout-overview-${width}`));
+      if (width === 1280) {
+        // wide: every link is on the header's one line, with the person and "Sign out"
+        await expect(menu.isVisible()).resolves.toBe(false);
+        const tops = await page
+          .locator('.topbar a, .topbar button')
+          .evaluateAll((els) =>
+            els
+              .filter((e) => e.getClientRects().length > 0)
+              .map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)),
+          );
+        expect(tops.length).toBe(OWNER_LINKS.length + 3); // the brand, the name, "Sign out"
+        expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(2);
+        await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(OWNER_LINKS);
+        continue;
+      }
+      // narrower: the links fold behind "Menu", which the keyboard opens, walks and closes
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await menu.focus();
+      await page.keyboard.press('Enter');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(OWNER_LINKS);
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Tenants');
+      await page.keyboard.press('Escape');
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Menu');
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Findings');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await menu.click();
+      await expect(nav.getByRole('link', { name: 'Findings' }).getAttribute('aria-current')).resolves.toBe(
+        'page',
+      );
+      await menu.click();
+      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+    }
+    expect(overflows).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   test('a reports member opens both views from the navigation, on a tablet too', async () => {
     const { context, page } = await openPage(world, pageErrors, {
       viewport: { width: 768, height: 1000 },
@@ -278,6 +412,8 @@ describe('the MSP views in Chromium', () => {
     });
     await signIn(page, world.url, world.people.reader);
     const nav = page.getByRole('navigation', { name: 'Main' });
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.click();
     await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
       'Tenants',
       'Findings',
@@ -293,8 +429,10 @@ describe('the MSP views in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     shots.push(await screenshot(page, 'findings-tablet-reports'));
+    await menu.click();
     await nav.getByRole('link', { name: 'Licence book' }).click();
     await page.getByRole('region', { name: 'Licence book' }).locator('tbody tr').nth(1).waitFor();
+    await menu.click();
     await expect(nav.getByRole('link', { name: 'Licence book' }).getAttribute('aria-current')).resolves.toBe(
       'page',
     );

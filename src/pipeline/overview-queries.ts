@@ -21,10 +21,31 @@ const effectiveState = (now: Date) =>
 /** How many findings `listFindings(tx, filter, now)` would return without limit and offset. */
 export async function countFindings(tx: Tx, filter: FindingFilter, now: Date): Promise<number> {
   if (filter.tenantId) await requireTenant(tx, filter.tenantId);
-  let q = tx
-    .selectFrom('findings as f')
-    .innerJoin('tenants as t', 't.id', 'f.tenant_id')
-    .select((eb) => eb.fn.countAll<string>().as('n'));
+  const row = await filtered(tx, filter, now)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * How many findings each severity has under every filter but severity: what choosing one more
+ * severity would add. One grouped query; severities without findings are absent.
+ */
+export async function countFindingsBySeverity(
+  tx: Tx,
+  filter: FindingFilter,
+  now: Date,
+): Promise<Record<string, number>> {
+  const rows = await filtered(tx, { ...filter, severity: undefined }, now)
+    .select(['f.severity', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('f.severity')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.severity, Number(r.n)]));
+}
+
+/** The findings (joined with their tenant) that `filter` keeps, before paging. */
+function filtered(tx: Tx, filter: FindingFilter, now: Date) {
+  let q = tx.selectFrom('findings as f').innerJoin('tenants as t', 't.id', 'f.tenant_id');
   if (filter.tenantId) q = q.where('f.tenant_id', '=', filter.tenantId);
   if (filter.state?.length) q = q.where(effectiveState(now), 'in', filter.state);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity as never);
@@ -36,8 +57,7 @@ export async function countFindings(tx: Tx, filter: FindingFilter, now: Date): P
         : sql<SqlBool>`f.resolved_at IS NOT NULL`,
     );
   if (filter.q) q = q.where(textMatch(filter.q));
-  const row = await q.executeTakeFirstOrThrow();
-  return Number(row.n);
+  return q;
 }
 
 export interface TenantOverview {

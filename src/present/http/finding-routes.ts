@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Check, Severity } from '../../analyse/posture/posture-types.ts';
+import { type Check, SEVERITIES, type Severity } from '../../analyse/posture/posture-types.ts';
 import { ruleset } from '../../analyse/posture/ruleset.ts';
 import {
   acceptFinding,
@@ -11,7 +11,7 @@ import {
   listFindings,
   revokeAcceptance,
 } from '../../pipeline/findings-queries.ts';
-import { countFindings } from '../../pipeline/overview-queries.ts';
+import { countFindings, countFindingsBySeverity } from '../../pipeline/overview-queries.ts';
 import { requireTenant } from '../../pipeline/tenant-guard.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { TenantscopeError } from '../../platform/errors.ts';
@@ -47,6 +47,11 @@ const listResponse = z.object({
   findings: z.array(findingSchema),
   total: z.number().int().describe('how many match the filters, ignoring limit and offset'),
 });
+const workspaceListResponse = listResponse.extend({
+  bySeverity: z
+    .partialRecord(z.enum(SEVERITIES), z.number().int())
+    .describe('how many match every filter but severity, per severity (absent: none)'),
+});
 
 /** Posture findings: lists, one finding with its check and history, and acceptances. */
 export function registerFindingRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
@@ -60,9 +65,13 @@ export function registerFindingRoutes(app: FastifyInstance, deps: AnalysisRouteD
       description: 'List filters take comma-separated values (`?state=fail,accepted`).',
       tags: ['findings'],
       querystring: workspaceFindingsQuery,
-      response: listResponse,
+      response: workspaceListResponse,
     },
-    async ({ request, query }) => inWorkspace(deps.db, request, (tx) => page(tx, query, deps.clock.now())),
+    async ({ request, query }) =>
+      inWorkspace(deps.db, request, async (tx) => {
+        const now = deps.clock.now();
+        return { ...(await page(tx, query, now)), bySeverity: await countFindingsBySeverity(tx, query, now) };
+      }),
   );
 
   defineRoute(

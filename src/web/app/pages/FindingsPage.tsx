@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { formatDate, formatNumber, formatRelative } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { type Finding, SEVERITIES, type Tenant } from '../types.ts';
@@ -6,13 +6,16 @@ import { Async, Badge, Empty, Field, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import {
   apiUrlOfView,
+  choiceSummary,
   FINDING_AREAS,
   type FindingSortKey,
   type FindingsView,
   findingFirstDir,
   pageCount,
   STATUS_CHOICES,
+  STATUS_KEYS,
   searchOfView,
+  toggled,
   viewFromSearch,
 } from './findings-fns.ts';
 import { areaLabel } from './posture-fns.ts';
@@ -38,19 +41,32 @@ const STATE_TONE: Record<string, string> = {
   unknown: 'warn',
 };
 
+/** What `GET /api/findings` answers: a page, the total and the counts per severity. */
+interface FindingsPageData {
+  findings: Finding[];
+  total: number;
+  bySeverity: Partial<Record<string, number>>;
+}
+
 /** Findings of every tenant of the workspace: filter, search, sort and page, all in the address. */
 export function FindingsPage() {
   const { search } = useLocation();
   const view = viewFromSearch(search, FINDING_AREAS);
+  // each change is a history entry: back and forward step through the views
   const change = (next: Partial<FindingsView>) =>
-    navigate(`/findings${searchOfView({ ...view, page: 0, ...next })}`, { replace: true });
+    navigate(`/findings${searchOfView({ ...view, page: 0, ...next })}`);
   const tenants = useApi<{ tenants: Tenant[] }>('/api/tenants');
-  const loaded = useApi<{ findings: Finding[]; total: number }>(apiUrlOfView(view, PAGE));
+  const loaded = useApi<FindingsPageData>(apiUrlOfView(view, PAGE));
   return (
     <>
       <PageHeader title="Findings" />
       <section className="card" aria-label="Findings of every tenant">
-        <Filters view={view} tenants={tenants.data?.tenants ?? []} onChange={change} />
+        <Filters
+          view={view}
+          tenants={tenants.data?.tenants ?? []}
+          bySeverity={loaded.loading ? undefined : loaded.data?.bySeverity}
+          onChange={change}
+        />
         <Async loaded={loaded} what="the findings">
           {({ findings, total }) => (
             <>
@@ -87,10 +103,13 @@ export function FindingsPage() {
 function Filters({
   view,
   tenants,
+  bySeverity,
   onChange,
 }: {
   view: FindingsView;
   tenants: Tenant[];
+  /** counts per severity under the other filters; undefined while loading (never shown as 0) */
+  bySeverity: Partial<Record<string, number>> | undefined;
   onChange(next: Partial<FindingsView>): void;
 }) {
   const [text, setText] = useState(view.q);
@@ -115,41 +134,7 @@ function Filters({
           Search
         </button>
       </form>
-      <Field label="Severity">
-        {(id) => (
-          <select id={id} value={view.severity} onChange={(e) => onChange({ severity: e.target.value })}>
-            <option value="">Any severity</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Area">
-        {(id) => (
-          <select id={id} value={view.area} onChange={(e) => onChange({ area: e.target.value })}>
-            <option value="">Any area</option>
-            {FINDING_AREAS.map((a) => (
-              <option key={a} value={a}>
-                {areaLabel(a)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Status">
-        {(id) => (
-          <select id={id} value={view.status} onChange={(e) => onChange({ status: e.target.value })}>
-            {STATUS_CHOICES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <AreaChoice chosen={view.area} onChange={(area) => onChange({ area })} />
       <Field label="Tenant">
         {(id) => (
           <select id={id} value={view.tenantId} onChange={(e) => onChange({ tenantId: e.target.value })}>
@@ -162,6 +147,100 @@ function Filters({
           </select>
         )}
       </Field>
+      <ChipGroup
+        legend="Severity"
+        values={SEVERITIES}
+        chosen={view.severity}
+        label={(s) => s}
+        count={bySeverity && ((s) => bySeverity[s] ?? 0)}
+        onChange={(severity) => onChange({ severity })}
+      />
+      <ChipGroup
+        legend="Status"
+        values={STATUS_KEYS}
+        chosen={view.status}
+        label={(k) => STATUS_CHOICES.find((c) => c.key === k)?.label ?? k}
+        onChange={(status) => onChange({ status })}
+      />
+    </div>
+  );
+}
+
+/** Checkboxes shown as chips: Tab reaches each, Space ticks it; none ticked is "any". */
+function ChipGroup<T extends string>({
+  legend,
+  values,
+  chosen,
+  label,
+  count,
+  onChange,
+}: {
+  legend: string;
+  values: readonly T[];
+  chosen: readonly T[];
+  label(value: T): string;
+  count?: ((value: T) => number) | undefined;
+  onChange(next: T[]): void;
+}) {
+  return (
+    <fieldset className="filter-chips">
+      <legend>
+        {legend}
+        {chosen.length === 0 && <span className="muted"> · any</span>}
+      </legend>
+      {values.map((v) => (
+        <label key={v} className="filter-chip">
+          <input
+            type="checkbox"
+            checked={chosen.includes(v)}
+            onChange={() => onChange(toggled(chosen, v, values))}
+          />
+          {label(v)}
+          {count && <span className="filter-chip-count">{formatNumber(count(v))}</span>}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Eleven areas fold into a disclosure; Escape closes it and gives focus back to its summary. */
+function AreaChoice({ chosen, onChange }: { chosen: string[]; onChange(next: string[]): void }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !ref.current?.open) return;
+    event.preventDefault();
+    ref.current.open = false;
+    ref.current.querySelector('summary')?.focus();
+  };
+  return (
+    <div className="filter-field">
+      <span className="filter-field-label" aria-hidden="true">
+        Area
+      </span>
+      <details ref={ref} className="multi-choice" onKeyDown={onKeyDown}>
+        <summary>
+          <span className="visually-hidden">Area: </span>
+          {choiceSummary(chosen, areaLabel, { any: 'Any area', many: 'areas' })}
+        </summary>
+        <fieldset className="multi-choice-panel">
+          <legend className="visually-hidden">Areas</legend>
+          {FINDING_AREAS.map((a) => (
+            <label key={a} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.includes(a)}
+                onChange={() => onChange(toggled(chosen, a, FINDING_AREAS))}
+              />
+              {areaLabel(a)}
+            </label>
+          ))}
+          {chosen.length > 0 && (
+            <button type="button" className="btn btn-quiet" onClick={() => onChange([])}>
+              Any area
+            </button>
+          )}
+        </fieldset>
+      </details>
     </div>
   );
 }

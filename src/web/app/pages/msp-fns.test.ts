@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { AREAS } from '../../../analyse/posture/posture-types.ts';
 import { formatPrice } from '../format.ts';
 import type { BookTenant, SkuLine } from '../types.ts';
 import { bookFirstDir, bookTotals, filterBook, fromFirstTenant, sortBook } from './book-fns.ts';
-import {
-  apiUrlOfView,
-  DEFAULT_VIEW,
-  FINDING_AREAS,
-  type FindingsView,
-  pageCount,
-  searchOfView,
-  viewFromSearch,
-} from './findings-fns.ts';
 import { skuFirstDir, sortSkus, unitStates } from './sku-fns.ts';
 import { counted, nextSort, pageLabel, sortBy } from './table-fns.ts';
 
@@ -139,71 +129,6 @@ describe('the per-SKU table', () => {
       'desc',
       'desc',
     ]);
-  });
-});
-
-describe('the findings page address', () => {
-  const areas = FINDING_AREAS;
-  test('the areas are the posture engine’s (the API refuses others)', () => {
-    expect([...FINDING_AREAS]).toEqual([...AREAS]);
-  });
-
-  test.each<[string, Partial<FindingsView>]>([
-    ['', {}],
-    ['?severity=high', { severity: 'high' }],
-    ['?severity=extreme', {}],
-    ['?area=conditionalAccess&status=accepted', { area: 'conditionalAccess', status: 'accepted' }],
-    ['?area=kitchen', {}],
-    ['?status=any', { status: '' }],
-    ['?status=bogus', {}],
-    ['?tenant=not-a-guid', {}],
-    ['?tenant=0b4f7a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', { tenantId: '0b4f7a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b' }],
-    ['?sort=tenant&dir=desc', { sort: { key: 'tenant', dir: 'desc' } }],
-    ['?sort=colour&dir=up', {}],
-    ['?page=3', { page: 2 }],
-    ['?page=0', {}],
-    ['?page=2.5', {}],
-    ['?q=legacy%20auth', { q: 'legacy auth' }],
-  ])('%s reads as the default view with %o', (search, want) => {
-    expect(viewFromSearch(new URLSearchParams(search), areas)).toEqual({ ...DEFAULT_VIEW, ...want });
-  });
-
-  test.each<[Partial<FindingsView>, string]>([
-    [{}, ''],
-    [{ severity: 'high', status: '' }, '?severity=high&status=any'],
-    [{ q: '  mfa  ', page: 1 }, '?q=mfa&page=2'],
-    [{ sort: { key: 'since', dir: 'desc' } }, '?sort=since&dir=desc'],
-  ])('the view %o is written %s, and reads back the same', (over, want) => {
-    const view = { ...DEFAULT_VIEW, ...over };
-    const search = searchOfView(view);
-    expect(search).toBe(want);
-    expect(viewFromSearch(new URLSearchParams(search), areas)).toEqual({ ...view, q: view.q.trim() });
-  });
-
-  test.each<[Partial<FindingsView>, string]>([
-    [{}, '/api/findings?state=fail&sort=severity&dir=asc&limit=50&offset=0'],
-    [{ status: '', page: 2 }, '/api/findings?sort=severity&dir=asc&limit=50&offset=100'],
-    [
-      {
-        severity: 'critical',
-        area: 'guests',
-        tenantId: 't1',
-        q: 'a&b',
-        sort: { key: 'tenant', dir: 'desc' },
-      },
-      '/api/findings?severity=critical&area=guests&state=fail&tenantId=t1&q=a%26b&sort=tenant&dir=desc&limit=50&offset=0',
-    ],
-  ])('the view %o asks the API %s', (over, want) => {
-    expect(apiUrlOfView({ ...DEFAULT_VIEW, ...over }, 50)).toBe(want);
-  });
-
-  test.each([
-    [0, 1],
-    [50, 1],
-    [51, 2],
-    [1234, 25],
-  ])('%d findings fill %d pages of 50', (total, pages) => {
-    expect(pageCount(total, 50)).toBe(pages);
   });
 });
 
