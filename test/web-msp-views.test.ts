@@ -377,29 +377,30 @@ describe('the MSP views in Chromium', () => {
         continue;
       }
       // narrower: the links fold behind "Menu", which the keyboard opens, walks and closes
-      await expect(nav.getByRole('link').count()).resolves.toBe(0);
-      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect.poll(() => nav.getByRole('link').count()).toBe(0);
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
       await menu.focus();
       await page.keyboard.press('Enter');
-      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
-      await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(OWNER_LINKS);
-      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Tenants');
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => nav.getByRole('link').allTextContents()).toEqual(OWNER_LINKS);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tenants');
       await page.keyboard.press('Escape');
-      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
-      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Menu');
-      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Menu');
+      await expect.poll(() => nav.getByRole('link').count()).toBe(0);
       await page.keyboard.press('Space');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tenants');
       await page.keyboard.press('Tab');
-      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Findings');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Findings');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
-      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
       await menu.click();
-      await expect(nav.getByRole('link', { name: 'Findings' }).getAttribute('aria-current')).resolves.toBe(
-        'page',
-      );
+      await expect
+        .poll(() => nav.getByRole('link', { name: 'Findings' }).getAttribute('aria-current'))
+        .toBe('page');
       await menu.click();
-      await expect(nav.getByRole('link').count()).resolves.toBe(0);
+      await expect.poll(() => nav.getByRole('link').count()).toBe(0);
     }
     expect(overflows).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
