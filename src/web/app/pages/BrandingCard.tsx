@@ -1,4 +1,4 @@
-import { type ChangeEvent, type FormEvent, useEffect, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, Fragment, useEffect, useRef, useState } from 'react';
 import { api, apiBytes, describeError } from '../api.ts';
 import { can, useSession } from '../session.tsx';
 import { Async, Field } from '../ui.tsx';
@@ -93,27 +93,19 @@ function BrandingForm({ branding, onSaved }: { branding: Branding; onSaved(): vo
             {note.text}
           </p>
         )}
-        {BRANDING_ROWS.map((row) => (
-          <Field key={row.field} label={row.label} hint={row.hint}>
-            {(id, hintId) => (
-              <input
-                id={id}
-                type="text"
-                maxLength={branding.limits[row.field]}
+        {BRANDING_ROWS.map((row, i) => (
+          <Fragment key={row.field}>
+            <TextField row={row} branding={branding} draft={draft} admin={admin} onChange={setDraft} />
+            {/* the colour right after the name: the two a report header shows first */}
+            {i === 0 && (
+              <AccentField
+                draft={draft}
                 disabled={!admin}
-                aria-describedby={hintId}
-                placeholder={row.field === 'displayName' ? branding.defaults.displayName : undefined}
-                value={draft[row.field]}
-                onChange={(e) => setDraft({ ...draft, [row.field]: e.target.value })}
+                onChange={(accentColor) => setDraft({ ...draft, accentColor })}
               />
             )}
-          </Field>
+          </Fragment>
         ))}
-        <AccentField
-          draft={draft}
-          disabled={!admin}
-          onChange={(accentColor) => setDraft({ ...draft, accentColor })}
-        />
         {admin && (
           <div className="actions">
             <button type="submit" className="btn btn-primary" disabled={busy}>
@@ -131,6 +123,37 @@ function BrandingForm({ branding, onSaved }: { branding: Branding; onSaved(): vo
       </form>
       <ReportPreview branding={branding} draft={draft} />
     </div>
+  );
+}
+
+function TextField({
+  row,
+  branding,
+  draft,
+  admin,
+  onChange,
+}: {
+  row: (typeof BRANDING_ROWS)[number];
+  branding: Branding;
+  draft: BrandingDraft;
+  admin: boolean;
+  onChange(next: BrandingDraft): void;
+}) {
+  return (
+    <Field label={row.label} hint={row.hint}>
+      {(id, hintId) => (
+        <input
+          id={id}
+          type="text"
+          maxLength={branding.limits[row.field]}
+          disabled={!admin}
+          aria-describedby={hintId}
+          placeholder={row.field === 'displayName' ? branding.defaults.displayName : undefined}
+          value={draft[row.field]}
+          onChange={(e) => onChange({ ...draft, [row.field]: e.target.value })}
+        />
+      )}
+    </Field>
   );
 }
 
