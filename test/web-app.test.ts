@@ -313,6 +313,8 @@ describe('the web app in Chromium', () => {
       ['PATCH', `/api/members/${world.people.reader.id}`, { role: 'owner' }],
       ['POST', `/api/tenants/${world.tenant.id}/sync`, undefined],
       ['PUT', '/api/price-book', { format: 'tenantscope.prices/v1', currency: 'EUR', entries: [] }],
+      ['PUT', '/api/branding', { footerText: 'not mine to change' }],
+      ['DELETE', '/api/branding/logo', undefined],
     ] as const;
     for (const [method, url, body] of checks) {
       const res = await fetchInPage(page, method, url, body);
