@@ -194,6 +194,21 @@ const rules: Record<string, Rule> = {
     ok: 400,
   },
   'POST /api/retention/purge': { access: 'owner', call: () => ({ url: '/api/retention/purge' }), ok: 200 },
+  // branding (branding-routes.ts): every member reads it; admins change it. No logo is stored here,
+  // so reading or removing it gets past authorisation to 404, and an empty upload to its type error
+  'GET /api/branding': { access: 'reports', call: () => ({ url: '/api/branding' }), ok: 200 },
+  'PUT /api/branding': {
+    access: 'admin',
+    call: () => ({ url: '/api/branding', body: { accentColor: 'not a colour' } }),
+    ok: 400,
+  },
+  'PUT /api/branding/logo': {
+    access: 'admin',
+    call: () => ({ url: '/api/branding/logo', body: { notAnImage: true } }),
+    ok: 415,
+  },
+  'DELETE /api/branding/logo': { access: 'admin', call: () => ({ url: '/api/branding/logo' }), ok: 404 },
+  'GET /api/branding/logo': { access: 'reports', call: () => ({ url: '/api/branding/logo' }), ok: 404 },
   'GET /api/docs/openapi.json': {
     access: 'public',
     call: () => ({ url: '/api/docs/openapi.json' }),

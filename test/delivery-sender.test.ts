@@ -2,6 +2,8 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createInvitation, listInvitations, revokeInvitation } from '../src/auth/invitation-service.ts';
+import { DEFAULT_BRANDING } from '../src/branding/branding-fns.ts';
+import { saveBrandingFields } from '../src/branding/branding-repo.ts';
 import { type EmailToSend, enqueueEmail } from '../src/delivery/outbox.ts';
 import {
   type AttemptResult,
@@ -193,6 +195,43 @@ describe('one attempt', () => {
     expect(first).toBeTruthy();
     expect(second).toBeNull();
     expect((await row(first!)).content).toMatchObject({ actionUrl: 'https://ts.example/tenants' });
+  });
+
+  test("a workspace's branded sender name is the From name of its emails, quoted; the address stays", async () => {
+    const branded = (
+      await withSystem(database.db, (tx) => createWorkspace(tx, { slug: 'branded-mail', name: 'Branded' }))
+    ).id;
+    const name = 'Contoso "IT", Ünïcode <ops@evil.example>';
+    await withWorkspace(database.db, branded, (tx) =>
+      saveBrandingFields(tx, branded, { ...DEFAULT_BRANDING, senderName: name }, 'test', clock.now()),
+    );
+    const id = (await withWorkspace(database.db, branded, (tx) =>
+      enqueueEmail(tx, {
+        workspaceId: branded,
+        kind: 'driftAlert',
+        to: 'owner@example.com',
+        content: { subject: 'Drift', heading: 'Drift', paragraphs: ['Changed.'] },
+      }),
+    ))!;
+    const transport = createTransport(smtp.settings());
+    const before = smtp.received.length;
+    expect((await attemptEmail(mailer(), transport, id, false)).outcome).toBe('sent');
+    const [got] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(got!.mail.from?.value).toEqual([{ name, address: 'no-reply@ts.example' }]);
+    // one From header, on one line (folded lines start with white space), naming one mailbox
+    const fromLines = got!.raw
+      .split('\r\n\r\n')[0]!
+      .split('\r\n')
+      .filter((l) => /^from:/i.test(l));
+    expect(fromLines).toHaveLength(1);
+    expect(got!.envelopeTo).toEqual(['owner@example.com']);
+
+    // a message of no workspace (a password reset) keeps the configured From
+    const reset = await enqueueSystem(systemEmail());
+    expect((await attemptEmail(mailer(), transport, reset, false)).outcome).toBe('sent');
+    const [plain] = (await smtp.waitFor(before + 2)).slice(before + 1);
+    expect(plain!.mail.from?.value).toEqual([{ name: 'Tenantscope', address: 'no-reply@ts.example' }]);
+    transport.close();
   });
 
   test.each([

@@ -222,6 +222,16 @@ const fixtures: Record<string, Fixture> = {
     },
     update: { column: 'erased_at', value: '2000-01-01T00:00:00Z' },
   },
+  // ---- branding (0013_branding.sql, src/branding/) ----
+  workspace_branding: {
+    insert: async (tx, workspaceId) => {
+      await sql`INSERT INTO workspace_branding (workspace_id, accent_color, logo, logo_type, logo_sha256, logo_width, logo_height)
+        VALUES (${workspaceId}, '#112233', ${Buffer.from('png')}, 'image/png', ${'a'.repeat(64)}, 1, 1)
+        ON CONFLICT (workspace_id) DO NOTHING`.execute(tx);
+      return { column: 'workspace_id', value: workspaceId };
+    },
+    update: { column: 'footer_text', value: 'taken over' },
+  },
   price_books: {
     insert: async (tx, workspaceId) => {
       await sql`INSERT INTO price_books (workspace_id, book, updated_by, updated_at)

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { adminOf, change, control } from './drift-emulator-harness.ts';
+import { makePng } from './helpers/images.ts';
 import { fetchInPage, openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web-harness.ts';
 
 /**
@@ -200,7 +201,7 @@ describe('the web app in Chromium', () => {
     const { page } = owner;
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Price book' }).waitFor();
-    await page.getByText('not yet').first().waitFor();
+    await page.getByRole('heading', { name: 'Branding' }).waitFor();
     await page.getByLabel(`Role of ${world.people.admin.email}`).selectOption('reports');
     await page.getByText(/Adam Admin is now reports/).waitFor();
     const members = JSON.parse((await fetchInPage(page, 'GET', '/api/members')).body).members as {
@@ -228,6 +229,23 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Purge now' }).click();
     await page.getByText('Purge done: nothing was due.').waitFor();
     await page.getByText(/Last purge .*: nothing was due\./).waitFor();
+
+    // branding: name and colour, a logo uploaded and shown (through GET /api/branding/logo, under the CSP)
+    await page.getByLabel('Name on reports').fill('Contoso IT');
+    await page.getByLabel('Accent colour', { exact: true }).fill('#AA3300');
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await page.getByText('Branding saved.').waitFor();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'logo.png',
+      mimeType: 'image/png',
+      buffer: makePng(120, 40),
+    });
+    await page.getByText('Logo uploaded.').waitFor();
+    const logo = page.getByRole('img', { name: 'Contoso IT logo' });
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(120);
+    await expect(
+      page.locator('.report-bar').evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).resolves.toBe('rgb(170, 51, 0)');
     shots.push(await screenshot(page, 'settings'));
 
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -236,6 +254,7 @@ describe('the web app in Chromium', () => {
     await page.getByRole('cell', { name: 'finding.acceptance_revoked' }).waitFor();
     await page.getByRole('cell', { name: 'price_book.saved' }).waitFor();
     await page.getByRole('cell', { name: 'retention.changed' }).waitFor();
+    await page.getByRole('cell', { name: 'branding.logo_uploaded' }).waitFor();
     await expect(page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).resolves.toContain(
       'format=csv',
     );
@@ -296,6 +315,8 @@ describe('the web app in Chromium', () => {
       ['PATCH', `/api/members/${world.people.reader.id}`, { role: 'owner' }],
       ['POST', `/api/tenants/${world.tenant.id}/sync`, undefined],
       ['PUT', '/api/price-book', { format: 'tenantscope.prices/v1', currency: 'EUR', entries: [] }],
+      ['PUT', '/api/branding', { footerText: 'not mine to change' }],
+      ['DELETE', '/api/branding/logo', undefined],
     ] as const;
     for (const [method, url, body] of checks) {
       const res = await fetchInPage(page, method, url, body);

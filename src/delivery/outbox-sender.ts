@@ -11,6 +11,8 @@
 import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { senderFrom } from '../branding/branding-fns.ts';
+import { senderNameOf } from '../branding/branding-repo.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { SmtpSettings } from '../platform/config.ts';
 import type { SymmetricKey } from '../platform/crypto.ts';
@@ -68,6 +70,7 @@ export type AttemptResult =
 
 interface Claimed {
   id: string;
+  workspace_id: string | null;
   to_address: string;
   content: Record<string, unknown>;
   secret_ciphertext: string | null;
@@ -105,7 +108,7 @@ export async function attemptEmail(
   }
   try {
     const info = await transport.sendMail({
-      from: deps.from,
+      from: await fromOf(deps, row.workspace_id),
       to: row.to_address,
       subject: rendered.subject,
       text: rendered.text,
@@ -134,6 +137,16 @@ export async function attemptEmail(
   }
 }
 
+/**
+ * The configured From, with the workspace's sender name (its branding) as the display name when
+ * it has one; the address never changes. A message of no workspace (a password reset) keeps it.
+ */
+async function fromOf(deps: MailerDeps, workspaceId: string | null) {
+  if (!workspaceId) return deps.from;
+  const name = await withSystem(deps.db, (tx) => senderNameOf(tx, workspaceId));
+  return senderFrom(deps.from, name);
+}
+
 function render(deps: MailerDeps, row: Claimed) {
   const { actionUrl, ...content } = row.content as unknown as EmailContent & { actionUrl?: string };
   const link = row.secret_ciphertext ? openAction(deps.keks, row.id, row.secret_ciphertext) : actionUrl;
@@ -147,7 +160,15 @@ async function claim(db: Kysely<Schema>, id: string, now: Date): Promise<Claimed
       .set((eb) => ({ status: 'sending', claimed_at: now, attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'queued'])
-      .returning(['id', 'to_address', 'content', 'secret_ciphertext', 'expires_at', 'attempts'])
+      .returning([
+        'id',
+        'workspace_id',
+        'to_address',
+        'content',
+        'secret_ciphertext',
+        'expires_at',
+        'attempts',
+      ])
       .executeTakeFirst(),
   );
 }

@@ -231,6 +231,22 @@ export const errorCatalogue = {
     status: 409,
     hint: 'Sync the tenant first (POST /api/tenants/:id/sync) and try again once the sync has succeeded; a tenant in minimal mode keeps no snapshot to read.',
   },
+  TS_ERR_LOGO_TYPE: {
+    status: 415,
+    hint: 'Upload the logo as a PNG, JPEG or WebP image (the file itself is checked, not its name or declared type).',
+  },
+  TS_ERR_LOGO_SVG_REFUSED: {
+    status: 415,
+    hint: 'SVG can carry scripts, so it is refused: export the logo as PNG (transparent background works) or WebP, at most 1024 × 1024 px and 256 KB.',
+  },
+  TS_ERR_LOGO_TOO_LARGE: {
+    status: 413,
+    hint: 'A logo may be at most 256 KB and 1024 × 1024 px; scale it down (a report header shows it about 48 px high).',
+  },
+  TS_ERR_LOGO_INVALID: {
+    status: 400,
+    hint: 'The image is damaged or cut short (its header could not be read); export it again as PNG, JPEG or WebP.',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -247,6 +247,20 @@ export interface Schema {
     last_purge_at: Date | null;
     last_purge: ColumnType<Record<string, number> | null, string | null, string | null>;
   };
+  workspace_branding: {
+    workspace_id: string;
+    display_name: string | null;
+    accent_color: string;
+    footer_text: string | null;
+    sender_name: string | null;
+    logo: Buffer | null;
+    logo_type: string | null;
+    logo_sha256: string | null;
+    logo_width: number | null;
+    logo_height: number | null;
+    updated_by: string | null;
+    updated_at: Date | null;
+  };
   price_books: {
     workspace_id: string;
     book: ColumnType<Record<string, unknown>, string, string>;

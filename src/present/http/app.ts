@@ -16,6 +16,7 @@ import { registerAlertRoutes } from './alert-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuth } from './auth-plugin.ts';
 import { registerBaselineRoutes } from './baseline-routes.ts';
+import { registerBrandingRoutes } from './branding-routes.ts';
 import { registerConnectRoutes } from './connect-routes.ts';
 import { openApiOptions, registerDocsRoutes } from './docs-routes.ts';
 import { registerDriftRoutes } from './drift-routes.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMemberRoutes(app, { db });
   registerAuditRoutes(app, { db });
   registerRetentionRoutes(app, { db, clock });
+  registerBrandingRoutes(app, { db, clock });
   registerConnectRoutes(app, { db, clock, connect: deps.connect, publicUrl: deps.config.publicUrl });
   const analysisDeps = { db, clock };
   registerFindingRoutes(app, analysisDeps);

@@ -35,6 +35,10 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   /** the success body, an allowlist: fields it does not name are never serialised */
   response?: R;
   rateLimit?: { max: number; timeWindow: string };
+  /** a body of raw bytes (an image) instead of JSON: its media types, for the OpenAPI document */
+  rawBody?: { types: string[]; description: string };
+  /** a success body of raw bytes (an image): its media types, for the OpenAPI document */
+  rawResponse?: { types: string[]; description: string };
 }
 
 export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema> {
@@ -83,10 +87,16 @@ export function defineRoute<
       ...(spec.params ? { params: toJsonSchema(spec.params, 'input') } : {}),
       ...(spec.querystring ? { querystring: toJsonSchema(spec.querystring, 'input') } : {}),
       ...(spec.body ? { body: toJsonSchema(spec.body, 'input') } : {}),
+      ...(spec.rawBody ? { consumes: spec.rawBody.types, body: binary(spec.rawBody.description) } : {}),
       response: {
-        [status]: spec.response
-          ? toJsonSchema(spec.response, 'output')
-          : { type: 'null', description: 'no content' },
+        [status]: spec.rawResponse
+          ? {
+              description: spec.rawResponse.description,
+              content: Object.fromEntries(spec.rawResponse.types.map((t) => [t, { schema: binary() }])),
+            }
+          : spec.response
+            ? toJsonSchema(spec.response, 'output')
+            : { type: 'null', description: 'no content' },
         '4xx': errors,
         '5xx': errors,
       },
@@ -114,6 +124,12 @@ export function defineRoute<
     },
   });
 }
+
+const binary = (description?: string) => ({
+  type: 'string',
+  format: 'binary',
+  ...(description ? { description } : {}),
+});
 
 /** OpenAPI security: the session cookie, and the CSRF header on state-changing routes. */
 function security(spec: { method: string; access: Access }): { security?: Record<string, string[]>[] } {

@@ -49,6 +49,29 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
       null,
     );
   }
+  return settle<T>(res);
+}
+
+/** Sends raw bytes (a logo file) as the body, with their media type; answers like `api`. */
+export async function apiBytes<T>(method: string, url: string, body: Blob, type: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': type };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, credentials: 'same-origin', body });
+  } catch {
+    throw new ApiError(
+      0,
+      'NETWORK',
+      'The server could not be reached. Check that Tenantscope is running.',
+      null,
+    );
+  }
+  return settle<T>(res);
+}
+
+/** The body of a success, or the error in the server's words (a lost session signs the page out). */
+async function settle<T>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data = text ? safeJson(text) : undefined;

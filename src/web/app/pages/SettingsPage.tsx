@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { can, useSession } from '../session.tsx';
 import type { Member, Role } from '../types.ts';
-import { Async, NotYet, PageHeader } from '../ui.tsx';
+import { Async, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { ROLE_WORDS } from './account-fns.ts';
+import { BrandingCard } from './BrandingCard.tsx';
 import { InvitationsCard } from './InvitationsCard.tsx';
 import { PriceBookEditor } from './PriceBookEditor.tsx';
 import { RetentionSettings } from './RetentionSettings.tsx';
@@ -18,9 +19,7 @@ export function SettingsPage() {
         <Members />
         {can(role, 'owner') && <InvitationsCard />}
         <PriceBookEditor />
-        <NotYet title="Branding">
-          Your logo, colours and sender name on reports. Comes with scheduled reports.
-        </NotYet>
+        <BrandingCard />
         <RetentionSettings />
       </div>
     </>
