@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ruleset } from '../src/analyse/posture/ruleset.ts';
+import { newId } from '../src/platform/ids.ts';
 import { withWorkspace } from '../src/storage/transactions.ts';
 import { type Seeded, seedAnalysis } from './api-analysis-seed.ts';
 
@@ -70,6 +72,29 @@ describe('listing findings', () => {
     expect(new Set(all.findings.map((f: Finding) => f.tenantId))).toEqual(new Set([s.tenantA]));
   });
 
+  test('tenantId takes several tenants, comma-separated or repeated; one not of the workspace is 404', async () => {
+    const quiet = newId();
+    await withWorkspace(s.h.database.db, s.wsA, (tx) =>
+      sql`INSERT INTO tenants (id, workspace_id, display_name, microsoft_tenant_id, status)
+          VALUES (${quiet}, ${s.wsA}, 'Quiet tenant', ${newId()}, 'connected')`.execute(tx),
+    );
+    const one = await get(`/api/findings?state=fail&limit=1000&tenantId=${s.tenantA}`);
+    const both = await get(
+      `/api/findings?state=fail&limit=1000&tenantId=${s.tenantA},${quiet.toUpperCase()}`,
+    );
+    const repeated = await get(`/api/findings?state=fail&limit=1000&tenantId=${quiet}&tenantId=${s.tenantA}`);
+    const none = await get(`/api/findings?state=fail&tenantId=${quiet}`);
+    expect(one.total).toBeGreaterThan(0);
+    expect(both.total).toBe(one.total);
+    expect(repeated.findings).toEqual(one.findings);
+    expect(none).toEqual({ findings: [], total: 0, bySeverity: {} });
+    const foreign = await s.reports.request('GET', `/api/findings?tenantId=${s.tenantA},${s.tenantB}`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().message).toContain(s.tenantB);
+    const tooMany = Array.from({ length: 201 }, () => newId()).join(',');
+    expect((await s.reports.request('GET', `/api/findings?tenantId=${tooMany}`)).statusCode).toBe(400);
+  });
+
   test('bad filters are validation errors naming the field', async () => {
     for (const [query, field] of [
       ['state=broken', 'querystring.state'],
@@ -77,6 +102,7 @@ describe('listing findings', () => {
       ['limit=0', 'querystring.limit'],
       ['open=yes', 'querystring.open'],
       ['tenantId=not-a-guid', 'querystring.tenantId'],
+      [`tenantId=${'0'.repeat(8)}-0000-0000-0000-000000000000,nope`, 'querystring.tenantId'],
       ['colour=red', 'querystring'],
     ]) {
       const res = await s.reports.request('GET', `/api/findings?${query}`);

@@ -19,6 +19,8 @@ import { requireTenant } from './tenant-guard.ts';
 
 export interface FindingFilter {
   tenantId?: string;
+  /** any of these tenants (the workspace list); every one must be of the workspace */
+  tenantIds?: string[];
   /** effective states (see above) */
   state?: FindingState[];
   severity?: string[];
@@ -134,6 +136,7 @@ export async function listFindings(tx: Tx, filter: FindingFilter, now: Date): Pr
       'a.expires_at',
     ]);
   if (filter.tenantId) q = q.where('f.tenant_id', '=', uuid(filter.tenantId, 'tenant id'));
+  if (filter.tenantIds?.length) q = q.where('f.tenant_id', 'in', filter.tenantIds);
   if (filter.state?.length) q = q.where(effectiveState(now), 'in', filter.state);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity as never);
   if (filter.area?.length) q = q.where('f.area', 'in', filter.area);

@@ -7,7 +7,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { FindingState, TenantStatus } from '../storage/schema.ts';
 import type { Tx } from '../storage/transactions.ts';
 import { type FindingFilter, textMatch } from './findings-queries.ts';
-import { requireTenant } from './tenant-guard.ts';
+import { requireTenant, requireTenants } from './tenant-guard.ts';
 
 /**
  * The state a finding reads at `now`, as `listFindings` computes it: a stored fail or accepted
@@ -21,6 +21,7 @@ const effectiveState = (now: Date) =>
 /** How many findings `listFindings(tx, filter, now)` would return without limit and offset. */
 export async function countFindings(tx: Tx, filter: FindingFilter, now: Date): Promise<number> {
   if (filter.tenantId) await requireTenant(tx, filter.tenantId);
+  if (filter.tenantIds?.length) await requireTenants(tx, filter.tenantIds);
   const row = await filtered(tx, filter, now)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
@@ -47,6 +48,7 @@ export async function countFindingsBySeverity(
 function filtered(tx: Tx, filter: FindingFilter, now: Date) {
   let q = tx.selectFrom('findings as f').innerJoin('tenants as t', 't.id', 'f.tenant_id');
   if (filter.tenantId) q = q.where('f.tenant_id', '=', filter.tenantId);
+  if (filter.tenantIds?.length) q = q.where('f.tenant_id', 'in', filter.tenantIds);
   if (filter.state?.length) q = q.where(effectiveState(now), 'in', filter.state);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity as never);
   if (filter.area?.length) q = q.where('f.area', 'in', filter.area);

@@ -30,14 +30,17 @@ export const OBJECT_KIND_NAMES = OBJECT_KINDS.map((k) => k.kind) as [string, ...
 export function listOf<T extends string>(values: readonly [T, ...T[]]) {
   return z
     .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
-    )
+    .transform(splitList)
     .pipe(z.array(z.enum(values)).max(50))
     .optional();
+}
+
+/** `a,b` and `x=a&x=b` alike: the non-empty values, trimmed. */
+function splitList(v: string | string[]): string[] {
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export const limitQuery = (fallback: number, max = 1000) =>
@@ -151,7 +154,14 @@ const findingFilters = {
   offset: offsetQuery,
 };
 export const findingsQuery = z.object(findingFilters).strict();
-export const workspaceFindingsQuery = z.object({ tenantId: z.guid().optional(), ...findingFilters }).strict();
+/** Tenant ids, comma-separated or repeated, as `listOf` takes values; a page's worth at most. */
+const tenantIdList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set(splitList(v).map((s) => s.toLowerCase()))])
+  .pipe(z.array(z.guid()).max(200))
+  .optional()
+  .describe('only these tenants (comma-separated or repeated ids, at most 200); absent: every tenant');
+export const workspaceFindingsQuery = z.object({ tenantId: tenantIdList, ...findingFilters }).strict();
 
 export const scorePointSchema = z.object({
   collectedAt: isoDate,

@@ -62,7 +62,8 @@ export function registerFindingRoutes(app: FastifyInstance, deps: AnalysisRouteD
       url: '/api/findings',
       access: 'reports',
       summary: 'Findings of every tenant of the workspace, most severe first',
-      description: 'List filters take comma-separated values (`?state=fail,accepted`).',
+      description:
+        'List filters, tenantId among them, take comma-separated or repeated values (`?state=fail,accepted`).',
       tags: ['findings'],
       querystring: workspaceFindingsQuery,
       response: workspaceListResponse,
@@ -70,7 +71,11 @@ export function registerFindingRoutes(app: FastifyInstance, deps: AnalysisRouteD
     async ({ request, query }) =>
       inWorkspace(deps.db, request, async (tx) => {
         const now = deps.clock.now();
-        return { ...(await page(tx, query, now)), bySeverity: await countFindingsBySeverity(tx, query, now) };
+        const filter: FindingFilter = { ...query, tenantId: undefined, tenantIds: query.tenantId };
+        return {
+          ...(await page(tx, filter, now)),
+          bySeverity: await countFindingsBySeverity(tx, filter, now),
+        };
       }),
   );
 
