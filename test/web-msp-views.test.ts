@@ -246,6 +246,26 @@ describe('the MSP views in Chromium', () => {
       .poll(async () => [...new Set(await table.locator('tbody tr th .mono').allTextContents())])
       .toEqual([checkId]);
     expect(await table.locator('tbody tr').count()).toBeLessThanOrEqual(2);
+
+    // tenants: the picker narrows to one tenant, then to both, and clears back to every tenant
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(null);
+    await table.locator('summary', { hasText: 'Every tenant' }).click();
+    const tenants = table.getByRole('group', { name: 'tenants' });
+    await tenants.getByRole('checkbox', { name: FABRIKAM }).check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tenant')).toBe(world.tenants[1]!.id);
+    await table.getByText(`of ${gbNumber(perTenant[1]!.total)} findings`).waitFor();
+    expect(new Set((await rowsOf(page, 'Findings of every tenant')).map((r) => r[0]))).toEqual(
+      new Set([FABRIKAM]),
+    );
+    await expect(table.locator('summary', { hasText: FABRIKAM }).count()).resolves.toBe(1);
+    await tenants.getByRole('checkbox', { name: CONTOSO }).check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tenant')?.split(',').length).toBe(2);
+    await table.getByText(`of ${gbNumber(failing.total)} findings`).waitFor();
+    await expect(table.locator('summary', { hasText: '2 tenants' }).count()).resolves.toBe(1);
+    await tenants.getByRole('button', { name: 'Every tenant' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tenant')).toBe(null);
   });
 
   test('/licences shows both tenants; the totals are the sum of the rows and the API totals', async () => {

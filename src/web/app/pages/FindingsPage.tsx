@@ -1,23 +1,25 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { formatDate, formatNumber, formatRelative } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { type Finding, SEVERITIES, type Tenant } from '../types.ts';
-import { Async, Badge, Empty, Field, PageHeader } from '../ui.tsx';
+import { Async, Badge, Empty, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import {
   apiUrlOfView,
-  choiceSummary,
   FINDING_AREAS,
   type FindingSortKey,
   type FindingsView,
   findingFirstDir,
+  MAX_TENANTS,
   pageCount,
   STATUS_CHOICES,
   STATUS_KEYS,
   searchOfView,
+  tenantChoices,
   toggled,
   viewFromSearch,
 } from './findings-fns.ts';
+import { MultiChoice } from './MultiChoice.tsx';
 import { areaLabel } from './posture-fns.ts';
 import { type Column, SortableHead } from './SortableHead.tsx';
 import { nextSort, pageLabel } from './table-fns.ts';
@@ -135,18 +137,11 @@ function Filters({
         </button>
       </form>
       <AreaChoice chosen={view.area} onChange={(area) => onChange({ area })} />
-      <Field label="Tenant">
-        {(id) => (
-          <select id={id} value={view.tenantId} onChange={(e) => onChange({ tenantId: e.target.value })}>
-            <option value="">Every tenant</option>
-            {tenants.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.displayName}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <TenantChoice
+        tenants={tenants}
+        chosen={view.tenants}
+        onChange={(next) => onChange({ tenants: next })}
+      />
       <ChipGroup
         legend="Severity"
         values={SEVERITIES}
@@ -203,45 +198,65 @@ function ChipGroup<T extends string>({
   );
 }
 
-/** Eleven areas fold into a disclosure; Escape closes it and gives focus back to its summary. */
 function AreaChoice({ chosen, onChange }: { chosen: string[]; onChange(next: string[]): void }) {
-  const ref = useRef<HTMLDetailsElement>(null);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || !ref.current?.open) return;
-    event.preventDefault();
-    ref.current.open = false;
-    ref.current.querySelector('summary')?.focus();
-  };
   return (
-    <div className="filter-field">
-      <span className="filter-field-label" aria-hidden="true">
-        Area
-      </span>
-      <details ref={ref} className="multi-choice" onKeyDown={onKeyDown}>
-        <summary>
-          <span className="visually-hidden">Area: </span>
-          {choiceSummary(chosen, areaLabel, { any: 'Any area', many: 'areas' })}
-        </summary>
-        <fieldset className="multi-choice-panel">
-          <legend className="visually-hidden">Areas</legend>
-          {FINDING_AREAS.map((a) => (
-            <label key={a} className="check">
-              <input
-                type="checkbox"
-                checked={chosen.includes(a)}
-                onChange={() => onChange(toggled(chosen, a, FINDING_AREAS))}
-              />
-              {areaLabel(a)}
-            </label>
-          ))}
-          {chosen.length > 0 && (
-            <button type="button" className="btn btn-quiet" onClick={() => onChange([])}>
-              Any area
-            </button>
-          )}
-        </fieldset>
-      </details>
-    </div>
+    <MultiChoice
+      label="Area"
+      words={{ any: 'Any area', many: 'areas' }}
+      values={FINDING_AREAS}
+      order={FINDING_AREAS}
+      chosen={chosen}
+      valueLabel={areaLabel}
+      onChange={onChange}
+    />
+  );
+}
+
+/** Hundreds of tenants: a name search narrows the list; the chosen ones stay at its top. */
+function TenantChoice({
+  tenants,
+  chosen,
+  onChange,
+}: {
+  tenants: Tenant[];
+  chosen: string[];
+  onChange(next: string[]): void;
+}) {
+  const [text, setText] = useState('');
+  const { shown, more } = tenantChoices(tenants, chosen, text);
+  const names = new Map(tenants.map((t) => [t.id.toLowerCase(), t.displayName]));
+  const order = [...tenants]
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .map((t) => t.id.toLowerCase());
+  return (
+    <MultiChoice
+      label="Tenant"
+      words={{ any: 'Every tenant', many: 'tenants' }}
+      values={shown.map((t) => t.id.toLowerCase())}
+      order={order}
+      chosen={chosen}
+      valueLabel={(id) => names.get(id) ?? 'Tenant no longer in the workspace'}
+      onChange={(next) => onChange(next.slice(0, MAX_TENANTS))}
+      head={
+        tenants.length > 8 && (
+          <input
+            type="search"
+            className="multi-choice-search"
+            aria-label="Find a tenant by name"
+            placeholder="Find a tenant"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        )
+      }
+      foot={
+        (more > 0 || shown.length === 0) && (
+          <p className="muted small">
+            {shown.length === 0 ? 'No tenant has that name.' : `${formatNumber(more)} more: type to narrow.`}
+          </p>
+        )
+      }
+    />
   );
 }
 

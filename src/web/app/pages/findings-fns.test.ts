@@ -8,10 +8,12 @@ import {
   DEFAULT_VIEW,
   FINDING_AREAS,
   type FindingsView,
+  MAX_TENANTS,
   pageCount,
   STATUS_CHOICES,
   searchOfView,
   statesOf,
+  tenantChoices,
   toggled,
   viewFromSearch,
 } from './findings-fns.ts';
@@ -19,6 +21,7 @@ import {
 const areas = FINDING_AREAS;
 const read = (search: string) => viewFromSearch(new URLSearchParams(search), areas);
 const GUID = '0b4f7a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+const GUID2 = 'ffffffff-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 
 describe('the findings page address', () => {
   test('the areas are the posture engine’s and the states the API’s (the API refuses others)', () => {
@@ -46,7 +49,9 @@ describe('the findings page address', () => {
     ['?status=fail,accepted', { status: ['fail', 'accepted'] }],
     ['?status=notApplicable,notLicensed,manual', { status: ['notApplicable'] }],
     ['?tenant=not-a-guid', {}],
-    [`?tenant=${GUID}`, { tenantId: GUID }],
+    [`?tenant=${GUID}`, { tenants: [GUID] }],
+    [`?tenant=${GUID.toUpperCase()},${GUID2},nope,${GUID}`, { tenants: [GUID, GUID2] }],
+    [`?tenant=${GUID2}&tenant=${GUID}`, { tenants: [GUID2, GUID] }],
     ['?sort=tenant&dir=desc', { sort: { key: 'tenant', dir: 'desc' } }],
     ['?sort=colour&dir=up', {}],
     ['?page=3', { page: 2 }],
@@ -67,6 +72,7 @@ describe('the findings page address', () => {
     [{ status: ['fail', 'accepted', 'notApplicable'] }, '?status=fail,accepted,notApplicable'],
     [{ q: '  mfa, legacy  ', page: 1 }, '?q=mfa,+legacy&page=2'],
     [{ sort: { key: 'since', dir: 'desc' } }, '?sort=since&dir=desc'],
+    [{ tenants: [GUID2, GUID] }, `?tenant=${GUID2},${GUID}`],
   ])('the view %o is written %s, and reads back the same', (over, want) => {
     const view = { ...DEFAULT_VIEW, ...over };
     const search = searchOfView(view);
@@ -81,11 +87,11 @@ describe('the findings page address', () => {
       {
         severity: ['critical'],
         area: ['guests'],
-        tenantId: 't1',
+        tenants: ['t1', 't2'],
         q: 'a&b',
         sort: { key: 'tenant', dir: 'desc' },
       },
-      '/api/findings?severity=critical&area=guests&state=fail&tenantId=t1&q=a%26b&sort=tenant&dir=desc&limit=50&offset=0',
+      '/api/findings?severity=critical&area=guests&state=fail&tenantId=t1,t2&q=a%26b&sort=tenant&dir=desc&limit=50&offset=0',
     ],
     [
       {
@@ -128,6 +134,35 @@ describe('the findings page address', () => {
     [['guests', 'identity', 'teams'], '3 areas'],
   ])('the areas %o read %s when folded', (chosen, want) => {
     expect(choiceSummary(chosen, (a) => `label of ${a}`, { any: 'Any area', many: 'areas' })).toBe(want);
+  });
+
+  test('an address naming more tenants than the API takes keeps the first ones', () => {
+    const ids = Array.from(
+      { length: MAX_TENANTS + 5 },
+      (_, i) => `${String(i).padStart(8, '0')}${GUID.slice(8)}`,
+    );
+    expect(read(`?tenant=${ids.join(',')}`).tenants).toEqual(ids.slice(0, MAX_TENANTS));
+  });
+
+  const t = (id: string, displayName: string) => ({ id, displayName });
+  const book = [
+    t('a', 'Contoso'),
+    t('b', 'Fabrikam'),
+    t('c', 'Contoso Kids'),
+    t('d', 'Adatum'),
+    t('e', 'Northwind'),
+  ];
+  test.each<[string[], string, number, string[], number]>([
+    [[], '', 50, ['Adatum', 'Contoso', 'Contoso Kids', 'Fabrikam', 'Northwind'], 0],
+    [[], 'conTOSO', 50, ['Contoso', 'Contoso Kids'], 0],
+    [[], 'zzz', 50, [], 0],
+    [['e'], 'contoso', 50, ['Northwind', 'Contoso', 'Contoso Kids'], 0],
+    [['b', 'e'], '', 3, ['Fabrikam', 'Northwind', 'Adatum'], 2],
+    [['a', 'b', 'c'], '', 2, ['Contoso', 'Contoso Kids', 'Fabrikam'], 2],
+  ])('chosen %o, text %s, at most %d: the picker lists %o and %d more', (chosen, text, max, names, more) => {
+    const got = tenantChoices(book, chosen, text, max);
+    expect(got.shown.map((x) => x.displayName)).toEqual(names);
+    expect(got.more).toBe(more);
   });
 
   test.each([

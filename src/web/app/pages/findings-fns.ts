@@ -60,7 +60,8 @@ export interface FindingsView {
   area: string[];
   /** chosen status chips, in STATUS_CHOICES order; none is any state */
   status: StatusKey[];
-  tenantId: string;
+  /** chosen tenant ids (lower case), in the order chosen; none is every tenant */
+  tenants: string[];
   q: string;
   sort: SortState<FindingSortKey>;
   page: number;
@@ -70,7 +71,7 @@ export const DEFAULT_VIEW: FindingsView = {
   severity: [],
   area: [],
   status: ['fail'],
-  tenantId: '',
+  tenants: [],
   q: '',
   sort: { key: 'severity', dir: 'asc' },
   page: 0,
@@ -97,19 +98,31 @@ export function listParam<T extends string>(
   return allowed.filter((v) => given.has(v));
 }
 
+/** The most tenants one view may name, as the API takes (`GET /api/findings?tenantId=`). */
+export const MAX_TENANTS = 200;
+
+/** The address's tenant ids (`tenant=a,b` or repeated): well-formed ones only, once each. */
+function tenantsParam(search: URLSearchParams): string[] {
+  const ids = search
+    .getAll('tenant')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => GUID.test(v));
+  return [...new Set(ids)].slice(0, MAX_TENANTS);
+}
+
 /** The view an address names; anything unknown falls back to the default, never to an error page. */
 export function viewFromSearch(search: URLSearchParams, areas: readonly string[]): FindingsView {
   const sortKey = search.get('sort');
   const key = (FINDING_SORT_KEYS as readonly string[]).includes(sortKey ?? '') ? sortKey : 'severity';
   const page = Number(search.get('page') ?? '1');
-  const tenant = search.get('tenant') ?? '';
   const status = listParam(search, 'status', STATUS_KEYS, STATUS_ALIASES);
   return {
     severity: listParam(search, 'severity', SEVERITIES),
     area: listParam(search, 'area', areas),
     // the empty status ("any state") is written `any`; nothing known falls back to failing
     status: search.get('status') === 'any' ? [] : status.length > 0 ? status : DEFAULT_VIEW.status,
-    tenantId: GUID.test(tenant) ? tenant : '',
+    tenants: tenantsParam(search),
     q: (search.get('q') ?? '').slice(0, 200),
     sort: { key: key as FindingSortKey, dir: search.get('dir') === 'desc' ? 'desc' : 'asc' },
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page - 1 : 0,
@@ -127,7 +140,7 @@ export function searchOfView(v: FindingsView): string {
   if (v.severity.length) p.set('severity', v.severity.join(','));
   if (v.area.length) p.set('area', v.area.join(','));
   if (!sameList(v.status, DEFAULT_VIEW.status)) p.set('status', v.status.length ? v.status.join(',') : 'any');
-  if (v.tenantId) p.set('tenant', v.tenantId);
+  if (v.tenants.length) p.set('tenant', v.tenants.join(','));
   if (v.q.trim()) p.set('q', v.q.trim());
   if (v.sort.key !== 'severity' || v.sort.dir !== 'asc') {
     p.set('sort', v.sort.key);
@@ -148,7 +161,7 @@ export function apiUrlOfView(v: FindingsView, pageSize: number): string {
   if (v.severity.length) p.set('severity', v.severity.join(','));
   if (v.area.length) p.set('area', v.area.join(','));
   if (v.status.length) p.set('state', statesOf(v.status).join(','));
-  if (v.tenantId) p.set('tenantId', v.tenantId);
+  if (v.tenants.length) p.set('tenantId', v.tenants.join(','));
   if (v.q.trim()) p.set('q', v.q.trim());
   p.set('sort', v.sort.key);
   p.set('dir', v.sort.dir);
@@ -172,6 +185,28 @@ export function choiceSummary(
   if (chosen.length === 0) return words.any;
   if (chosen.length === 1) return label(chosen[0]!);
   return `${chosen.length} ${words.many}`;
+}
+
+/**
+ * The tenants a tenant picker lists for `text`: names containing it (case-insensitive), A–Z, at
+ * most `max`; chosen tenants always come first, whatever the text, so they can be unticked.
+ * `more` is how many further names match: the picker says so instead of listing hundreds.
+ */
+export function tenantChoices<T extends { id: string; displayName: string }>(
+  tenants: readonly T[],
+  chosen: readonly string[],
+  text: string,
+  max = 50,
+): { shown: T[]; more: number } {
+  const needle = text.trim().toLocaleLowerCase();
+  const byName = (a: T, b: T) => a.displayName.localeCompare(b.displayName);
+  const isChosen = (t: T) => chosen.includes(t.id.toLowerCase());
+  const picked = tenants.filter(isChosen).sort(byName);
+  const matching = tenants
+    .filter((t) => !isChosen(t) && t.displayName.toLocaleLowerCase().includes(needle))
+    .sort(byName);
+  const room = Math.max(max - picked.length, 0);
+  return { shown: [...picked, ...matching.slice(0, room)], more: Math.max(matching.length - room, 0) };
 }
 
 /** Most severe, A–Z and oldest first on a first click. */
