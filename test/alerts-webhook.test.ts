@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pendingWebhookDeliveries } from '../src/alerts/alert-delivery.ts';
 import { verifyWebhook } from '../src/alerts/webhook-sign.ts';
+import { enqueueEmail } from '../src/delivery/outbox.ts';
+import { attemptEmail, createTransport } from '../src/delivery/outbox-sender.ts';
 import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type Jobs, startJobs } from '../src/jobs/job-queue.ts';
 import { analyseSnapshot, pipelineHooks } from '../src/pipeline/analyse-snapshot.ts';
@@ -14,6 +16,7 @@ import { type SyncDeps, syncTenant } from '../src/sync/sync-service.ts';
 import { connectAppRegistration } from '../src/tenants/connect-service.ts';
 import { createVault } from '../src/tenants/credential-vault.ts';
 import { type Agent, type Harness, openHarness } from './api-harness.ts';
+import { startTestSmtp } from './delivery-smtp.ts';
 import { adminOf, change, control, tick } from './drift-emulator-harness.ts';
 
 /**
@@ -266,6 +269,73 @@ describe('alert rules', () => {
     expect(JSON.stringify(outbox[0]!.content)).toContain(upn);
   }, 120_000);
 
+  test('the delivery log follows the email through the outbox: sent by SMTP, then one address refused', async () => {
+    const emailRow = async () =>
+      (await reader.request('GET', `/api/alert-deliveries?ruleId=${ruleId}`))
+        .json()
+        .deliveries.find((d: { channel: string }) => d.channel === 'email');
+    const queued = await emailRow();
+    expect(queued).toMatchObject({ status: 'queued', lastError: 'waiting to be sent', deliveredAt: null });
+    const smtp = await startTestSmtp();
+    try {
+      const mailer = {
+        db: h.database.db,
+        clock: systemClock,
+        logger,
+        smtp: smtp.settings(),
+        from: 'ts@msp.test',
+        keks: [],
+      };
+      const transport = createTransport(smtp.settings());
+      const ref = `alertDelivery:${queued.id}`;
+      const idsOf = () =>
+        withWorkspace(h.database.db, ws, (tx) =>
+          tx
+            .selectFrom('email_outbox')
+            .select('id')
+            .where('ref', '=', ref)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute(),
+        );
+      const [first] = await idsOf();
+      expect((await attemptEmail(mailer, transport, first!.id, false)).outcome).toBe('sent');
+      const delivered = await emailRow();
+      expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+      expect(Date.parse(delivered.deliveredAt)).not.toBeNaN();
+      const onlyDelivered = (
+        await reader.request('GET', `/api/alert-deliveries?ruleId=${ruleId}&status=delivered`)
+      ).json();
+      expect(onlyDelivered.deliveries.map((d: { id: string }) => d.id)).toContain(queued.id);
+
+      // a second address on the same delivery, refused for good by the server
+      await withWorkspace(h.database.db, ws, (tx) =>
+        enqueueEmail(tx, {
+          workspaceId: ws,
+          kind: 'driftAlert',
+          to: 'noc@msp.test',
+          content: { subject: 'Drift', heading: 'Drift', paragraphs: ['A change.'] },
+          ref,
+        }),
+      );
+      const partly = await emailRow();
+      expect(partly).toMatchObject({ status: 'queued', lastError: '1 of 2 sent', deliveredAt: null });
+      smtp.refuseNext(1, 550);
+      const second = (await idsOf()).find((r) => r.id !== first!.id)!;
+      expect((await attemptEmail(mailer, transport, second.id, false)).outcome).toBe('failed');
+      const failed = await emailRow();
+      expect(failed.status).toBe('failed');
+      expect(failed.lastError).toMatch(/^1 of 2 not sent: noc@msp\.test: .*550/);
+      const onlyFailed = (
+        await reader.request('GET', `/api/alert-deliveries?ruleId=${ruleId}&status=failed`)
+      ).json();
+      expect(onlyFailed.deliveries.map((d: { id: string }) => d.id)).toContain(queued.id);
+      transport.close();
+    } finally {
+      await smtp.close();
+    }
+  });
+
   test('analysing the same snapshot again, a sync with no change, or a change of another kind, notifies no one', async () => {
     const count = received.length;
     const latest = await withWorkspace(h.database.db, ws, (tx) =>
@@ -310,7 +380,8 @@ describe('alert rules', () => {
       expect(await jobs.queuePendingAlerts()).toBe(1);
       return until('the failed delivery', async () => {
         const res = await reader.request('GET', `/api/alert-deliveries?ruleId=${ruleId}&status=failed`);
-        return res.json().deliveries[0];
+        // the email refused above is failed too
+        return res.json().deliveries.find((d: { channel: string }) => d.channel === 'webhook');
       });
     });
     // retryLimit 3: the first attempt and three retries

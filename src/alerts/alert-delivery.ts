@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.ts';
 import { TenantscopeError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { Schema } from '../storage/schema.ts';
-import { type Tx, withSystem, withWorkspace } from '../storage/transactions.ts';
+import { withSystem, withWorkspace } from '../storage/transactions.ts';
 import type { Vault } from '../tenants/credential-vault.ts';
 import { getAlertRule, webhookOf } from './alert-rules.ts';
 import { sendWebhook, type WebhookAttempt } from './webhook-send.ts';
@@ -156,54 +156,4 @@ export async function markQueued(db: Kysely<Schema>, job: DeliveryJob): Promise<
       .where('status', '=', 'pending')
       .execute(),
   );
-}
-
-export interface DeliveryView {
-  id: string;
-  ruleId: string;
-  tenantId: string | null;
-  comparisonId: string | null;
-  channel: 'webhook' | 'email';
-  kind: 'drift' | 'test';
-  status: 'pending' | 'queued' | 'delivered' | 'failed';
-  target: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: Date;
-  lastAttemptAt: Date | null;
-  deliveredAt: Date | null;
-  totalEvents: number | null;
-}
-
-/** The delivery log, newest first. */
-export async function listDeliveries(
-  tx: Tx,
-  filter: { ruleId?: string; status?: DeliveryView['status']; limit?: number },
-): Promise<DeliveryView[]> {
-  let q = tx.selectFrom('alert_deliveries').selectAll();
-  if (filter.ruleId) q = q.where('rule_id', '=', filter.ruleId);
-  if (filter.status) q = q.where('status', '=', filter.status);
-  const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(Math.min(Math.max(filter.limit ?? 100, 1), 500))
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    ruleId: r.rule_id,
-    tenantId: r.tenant_id,
-    comparisonId: r.comparison_id,
-    channel: r.channel,
-    kind: r.kind,
-    status: r.status,
-    target: r.target,
-    attempts: r.attempts,
-    lastStatusCode: r.last_status_code,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    lastAttemptAt: r.last_attempt_at,
-    deliveredAt: r.delivered_at,
-    totalEvents: typeof r.payload.totalEvents === 'number' ? r.payload.totalEvents : null,
-  }));
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type DeliveryView, listDeliveries, sendTestWebhook } from '../../alerts/alert-delivery.ts';
+import { sendTestWebhook } from '../../alerts/alert-delivery.ts';
 import {
   type AlertRuleView,
   createAlertRule,
@@ -9,6 +9,7 @@ import {
   listAlertRules,
   updateAlertRule,
 } from '../../alerts/alert-rules.ts';
+import { type DeliveryView, listDeliveries } from '../../alerts/delivery-log.ts';
 import { TenantscopeError } from '../../platform/errors.ts';
 import type { Vault } from '../../tenants/credential-vault.ts';
 import { idParams } from './api-schemas.ts';
@@ -63,11 +64,13 @@ const deliverySchema = z.object({
   comparisonId: z.string().nullable(),
   channel: z.enum(['webhook', 'email']),
   kind: z.enum(['drift', 'test']),
-  status: z.enum(['pending', 'queued', 'delivered', 'failed']),
+  status: z
+    .enum(['pending', 'queued', 'delivered', 'failed'])
+    .describe('an email: delivered once every address is sent, failed once one is refused, else queued'),
   target: z.string(),
-  attempts: z.number().int(),
+  attempts: z.number().int().describe('an email: SMTP attempts over all its addresses'),
   lastStatusCode: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().describe('an email: what its outbox messages say ("1 of 2 sent")'),
   createdAt: z.string(),
   lastAttemptAt: z.string().nullable(),
   deliveredAt: z.string().nullable(),

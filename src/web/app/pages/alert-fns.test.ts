@@ -201,9 +201,29 @@ describe('the delivery log in words', () => {
       'Recorded; the job queue picks it up within a minute.',
     ],
     [
-      { status: 'queued', channel: 'email', attempts: 0, lastStatusCode: null },
-      'sent to outbox',
-      'Handed to the email outbox, which sends it over SMTP with its own retries.',
+      { status: 'queued', channel: 'email', attempts: 0, lastStatusCode: null, lastError: null },
+      'in the outbox',
+      'Waiting to be sent. The email outbox sends it over SMTP with its own retries.',
+    ],
+    [
+      { status: 'queued', channel: 'email', attempts: 1, lastStatusCode: null, lastError: '1 of 2 sent' },
+      'in the outbox',
+      '1 of 2 sent. The email outbox sends it over SMTP with its own retries.',
+    ],
+    [
+      { status: 'delivered', channel: 'email', attempts: 2, lastStatusCode: null },
+      'delivered',
+      'Sent to every address over SMTP.',
+    ],
+    [
+      {
+        status: 'failed',
+        channel: 'email',
+        lastStatusCode: null,
+        lastError: 'not sent: soc@msp.test: EMESSAGE 550 mailbox unavailable',
+      },
+      'failed',
+      "Not sent: soc@msp.test: EMESSAGE 550 mailbox unavailable. Check the address and the mail server's answer.",
     ],
   ])('%o is “%s”: %s', (over, label, detail) => {
     const w = deliveryWords(delivery(over));

@@ -166,6 +166,7 @@ const attemptsWords = (n: number) => countOf(n, 'attempt', 'attempts');
 
 /** A delivery's state, in words: what happened and, when it failed, what to check. */
 export function deliveryWords(d: AlertDelivery): DeliveryWords {
+  if (d.channel === 'email') return emailWords(d);
   const why = errorWords(d.lastError, d.lastStatusCode);
   if (d.status === 'delivered')
     return {
@@ -175,12 +176,6 @@ export function deliveryWords(d: AlertDelivery): DeliveryWords {
     };
   if (d.status === 'failed')
     return { label: 'failed', tone: 'bad', detail: `Gave up after ${attemptsWords(d.attempts)}: ${why}.` };
-  if (d.channel === 'email')
-    return {
-      label: 'sent to outbox',
-      tone: 'info',
-      detail: 'Handed to the email outbox, which sends it over SMTP with its own retries.',
-    };
   if (d.attempts > 0)
     return {
       label: 'retrying',
@@ -190,6 +185,24 @@ export function deliveryWords(d: AlertDelivery): DeliveryWords {
   if (d.status === 'queued')
     return { label: 'queued', tone: 'info', detail: 'Waiting for the job queue to send it.' };
   return { label: 'pending', tone: 'muted', detail: 'Recorded; the job queue picks it up within a minute.' };
+}
+
+/** An email delivery, as the server reads it from its outbox messages (one per address). */
+function emailWords(d: AlertDelivery): DeliveryWords {
+  const note = d.lastError ? `${d.lastError[0]!.toUpperCase()}${d.lastError.slice(1)}` : '';
+  if (d.status === 'delivered')
+    return { label: 'delivered', tone: 'ok', detail: 'Sent to every address over SMTP.' };
+  if (d.status === 'failed')
+    return {
+      label: 'failed',
+      tone: 'bad',
+      detail: `${note || 'Not sent'}. Check the address and the mail server's answer.`,
+    };
+  return {
+    label: 'in the outbox',
+    tone: 'info',
+    detail: `${note || 'Waiting to be sent'}. The email outbox sends it over SMTP with its own retries.`,
+  };
 }
 
 const STATUS_MEANING: [RegExp, string][] = [
