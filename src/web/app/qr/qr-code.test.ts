@@ -12,13 +12,15 @@ import {
 import { qrPath } from './qr-svg.ts';
 
 /**
- * The encoder against the standard's own numbers. (While it was written, every version 1–10 at
+ * The encoder against the standard's own numbers. (While it was written, every version 1–40 at
  * its smallest and largest text was also read back exactly by zbarimg, a real QR reader.)
  */
 describe('a QR code', () => {
-  test('level M holds the data codewords of ISO/IEC 18004 table 7 in versions 1–10', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(dataCodewords)).toEqual([
-      16, 28, 44, 64, 86, 108, 124, 154, 182, 216,
+  test('level M holds the data codewords of ISO/IEC 18004 table 7 in versions 1–40', () => {
+    expect(Array.from({ length: 40 }, (_, i) => dataCodewords(i + 1))).toEqual([
+      16, 28, 44, 64, 86, 108, 124, 154, 182, 216, 254, 290, 334, 365, 415, 453, 507, 563, 627, 669, 714, 782,
+      860, 914, 1000, 1062, 1128, 1193, 1267, 1373, 1455, 1541, 1631, 1725, 1812, 1914, 1992, 2102, 2216,
+      2334,
     ]);
   });
 
@@ -31,7 +33,9 @@ describe('a QR code', () => {
     [152, 8],
     [153, 9],
     [213, 10],
-    [214, null],
+    [214, 11],
+    [2331, 40],
+    [2332, null],
   ])('%i bytes need version %s', (bytes, want) => {
     expect(versionFor(bytes)).toBe(want);
   });
@@ -48,6 +52,10 @@ describe('a QR code', () => {
     [2, [6, 18]],
     [7, [6, 22, 38]],
     [10, [6, 28, 50]],
+    [15, [6, 26, 48, 70]],
+    [32, [6, 34, 60, 86, 112, 138]],
+    [36, [6, 24, 50, 76, 102, 128, 154]],
+    [40, [6, 30, 58, 86, 114, 142, 170]],
   ])('version %i has alignment patterns centred at %o', (version, want) => {
     expect(alignmentCentres(version)).toEqual(want);
   });
@@ -99,20 +107,30 @@ describe('a QR code', () => {
     expect(masks).toHaveLength(1);
   });
 
-  test('version 7 and up carry the version number, BCH-coded, in two places', () => {
-    const v7 = encodeQr('x'.repeat(110))!;
-    const n = v7.length;
-    expect(n).toBe(45);
+  // ISO/IEC 18004 annex D: the version information of versions 7, 21 and 40
+  test.each([
+    [110, 7, 0x07c94],
+    [700, 21, 0x15683],
+    [2331, 40, 0x28c69],
+  ])('%i bytes: version %i carries its number, BCH-coded, in two places', (bytes, version, want) => {
+    const code = encodeQr('x'.repeat(bytes))!;
+    const n = code.length;
+    expect(n).toBe(17 + 4 * version);
     let bits = 0;
-    for (let i = 0; i < 18; i++) bits |= Number(v7[Math.floor(i / 3)]![n - 11 + (i % 3)]) << i;
+    for (let i = 0; i < 18; i++) bits |= Number(code[Math.floor(i / 3)]![n - 11 + (i % 3)]) << i;
     let mirrored = 0;
-    for (let i = 0; i < 18; i++) mirrored |= Number(v7[n - 11 + (i % 3)]![Math.floor(i / 3)]) << i;
-    // ISO/IEC 18004 annex D: version 7 is 0x07C94
-    expect([bits, mirrored]).toEqual([0x07c94, 0x07c94]);
+    for (let i = 0; i < 18; i++) mirrored |= Number(code[n - 11 + (i % 3)]![Math.floor(i / 3)]) << i;
+    expect([bits, mirrored]).toEqual([want, want]);
+  });
+
+  test('an otpauth URI with a 150-character address still gets a code', () => {
+    const long = uri.replace('ann%40example.com', `${'a'.repeat(136)}%40example.com`);
+    expect(encodeQr(long)?.length).toBe(17 + 4 * (versionFor(long.length) ?? 0));
+    expect(versionFor(long.length)).toBeGreaterThan(10);
   });
 
   test('a text over the capacity gives no code (the page shows the key as text)', () => {
-    expect(encodeQr('x'.repeat(300))).toBeNull();
+    expect(encodeQr('x'.repeat(2332))).toBeNull();
   });
 
   test('the SVG path draws each run of dark modules in a row as one rectangle, offset by the quiet zone', () => {

@@ -1,6 +1,6 @@
 /**
- * A QR code encoder (ISO/IEC 18004), byte mode, error correction level M, versions 1–10 — enough
- * for an `otpauth://` URI with an email of up to about 100 characters (214 bytes). Pure, no
+ * A QR code encoder (ISO/IEC 18004), byte mode, error correction level M, versions 1–40 (up to
+ * 2,331 bytes: any `otpauth://` URI an account can have). Pure, no
  * dependency: the page draws the result as SVG. The structure follows Project Nayuki's
  * reference implementation (https://www.nayuki.io/page/qr-code-generator-library, MIT).
  *
@@ -9,11 +9,21 @@
 export type QrMatrix = boolean[][];
 
 /** Versions this encoder makes; a longer text answers null (the page then shows the key as text). */
-export const MAX_VERSION = 10;
+export const MAX_VERSION = 40;
 
-// Level M, versions 1–10 (index 0 unused): ISO/IEC 18004 table 9.
-const ECC_PER_BLOCK = [0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26];
-const BLOCKS = [0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
+// Level M, versions 1–40 (index 0 unused): ISO/IEC 18004 table 9.
+// biome-ignore format: one number per version, kept in rows of ten
+const ECC_PER_BLOCK = [0,
+  10, 16, 26, 18, 24, 16, 18, 22, 22, 26,
+  30, 22, 22, 24, 24, 28, 28, 26, 26, 26,
+  26, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+  28, 28, 28, 28, 28, 28, 28, 28, 28, 28];
+// biome-ignore format: one number per version, kept in rows of ten
+const BLOCKS = [0,
+  1, 1, 1, 2, 2, 4, 4, 4, 5, 5,
+  5, 8, 9, 9, 10, 10, 11, 13, 14, 16,
+  17, 17, 18, 20, 21, 23, 25, 26, 28, 29,
+  31, 33, 35, 37, 38, 40, 43, 45, 47, 49];
 /** format bits of level M (L = 1, M = 0, Q = 3, H = 2) */
 const LEVEL_M = 0;
 
@@ -274,7 +284,9 @@ export function formatBits(mask: number): number {
 export function alignmentCentres(version: number): number[] {
   if (version === 1) return [];
   const count = Math.floor(version / 7) + 2;
-  const step = Math.ceil((version * 4 + 4) / (count * 2 - 2)) * 2;
+  // even spacing from the far edge, rounded down to an even step; this matches ISO/IEC 18004
+  // Annex E for every version (an earlier rounding was off at version 32)
+  const step = Math.floor((version * 8 + count * 3 + 5) / (count * 4 - 4)) * 2;
   const out = [6];
   for (let pos = version * 4 + 10; out.length < count; pos -= step) out.splice(1, 0, pos);
   return out;
