@@ -285,7 +285,7 @@ export function alignmentCentres(version: number): number[] {
   if (version === 1) return [];
   const count = Math.floor(version / 7) + 2;
   // even spacing from the far edge, rounded down to an even step; this matches ISO/IEC 18004
-  // Annex E for every version (an earlier rounding was off at version 32)
+  // Annex E for every version (the simpler rounding used for versions 1–10 is off at version 32)
   const step = Math.floor((version * 8 + count * 3 + 5) / (count * 4 - 4)) * 2;
   const out = [6];
   for (let pos = version * 4 + 10; out.length < count; pos -= step) out.splice(1, 0, pos);
