@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PageHeader } from '../ui.tsx';
+import { ChangePasswordCard } from './ChangePasswordCard.tsx';
+import { DevicesCard } from './DevicesCard.tsx';
 import { MicrosoftLinkCard } from './MicrosoftLinkCard.tsx';
 import { TwoStepCard } from './TwoStepCard.tsx';
 
@@ -8,6 +11,8 @@ import { TwoStepCard } from './TwoStepCard.tsx';
 export function AccountPage() {
   const { me } = useSession();
   const { search } = useLocation();
+  // a password change signs the other devices out: the list is read again
+  const [devicesVersion, setDevicesVersion] = useState(0);
   return (
     <>
       <PageHeader title="Your account" />
@@ -37,16 +42,15 @@ export function AccountPage() {
               </dd>
             </div>
           </dl>
-          <p className="muted small">
-            To change your password, sign out and use “Forgot your password?” on the sign-in page.
-          </p>
         </section>
+        <ChangePasswordCard onChanged={() => setDevicesVersion((v) => v + 1)} />
         <TwoStepCard />
         <MicrosoftLinkCard
           result={search.get('microsoft')}
           error={search.get('microsoftError')}
           returnTo="/account"
         />
+        <DevicesCard key={devicesVersion} />
       </div>
     </>
   );
