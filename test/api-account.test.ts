@@ -366,6 +366,18 @@ describe('changing the password while signed in', () => {
     ).toBe(200);
   });
 
+  test('is rate limited per address like sign-in: the 11th try in a minute is refused', async () => {
+    const olga = await signIn('olga@example.com');
+    const codes: number[] = [];
+    // a too-short new password touches no lockout: only the rate limit can refuse these
+    for (let i = 0; i < 11; i += 1)
+      codes.push(
+        (await olga.call('POST', '/api/me/password', { currentPassword: PASSWORD, newPassword: 'short' }))
+          .statusCode,
+      );
+    expect(codes).toEqual([...Array(10).fill(400), 429]);
+  });
+
   test('a person without a password (Microsoft sign-in only) is told so', async () => {
     const mina = await withSystem(h.database.db, async (tx) => {
       const id = newId();

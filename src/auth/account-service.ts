@@ -73,7 +73,7 @@ export async function changePassword(
   if (!stored?.password_hash)
     throw new TenantscopeError(
       'TS_ERR_PASSWORD_NOT_SET',
-      'this account has no password (it signs in with Microsoft)',
+      'this account has no password yet: it signs in with Microsoft only',
     );
   checkNewPassword(input.newPassword);
   const keys = await refuseIfLocked(deps, stored.email, input.ip);

@@ -249,7 +249,7 @@ export const errorCatalogue = {
   },
   TS_ERR_PASSWORD_NOT_SET: {
     status: 409,
-    hint: 'This account signs in with Microsoft only and has no password to change; to add one, sign out and use "Forgot your password?" on the sign-in page.',
+    hint: 'To add a password, sign out and use "Forgot your password?" on the sign-in page; the emailed link sets one.',
   },
   TS_ERR_CURRENT_PASSWORD_WRONG: {
     status: 401,
