@@ -27,6 +27,8 @@ const NEW_ADMIN_PASSWORD = 'adam resets to this passphrase';
 const CHANGED_ADMIN_PASSWORD = 'adam changed it again while signed in';
 let ownerPage: Page;
 let adminPage: Page;
+/** the invitee's page, signed in by accepting the invitation */
+let ninaPage: Page;
 /** the new member's link, from the owner's invitation email */
 let inviteLink: string;
 
@@ -128,6 +130,7 @@ describe('account flows in Chromium', () => {
 
   test('the invitee opens the emailed link, chooses a password and lands in the workspace as reports', async () => {
     const page = await newPage();
+    ninaPage = page;
     await page.goto(inviteLink);
     await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
     await page.getByLabel('Your name').fill(NEW_MEMBER.name);
@@ -396,6 +399,64 @@ describe('account flows in Chromium', () => {
       recoveryCodesLeft: 0,
     });
   }, 60_000);
+
+  test('new recovery codes from the two-step card, with a code from the app: shown once, the old ones stop working', async () => {
+    const page = ninaPage;
+    await page.goto(`${world.url}/account`);
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    const secret = base32Decode((await page.locator('#totp-secret').textContent())!.replace(/\s/g, ''));
+    const confirmStep = totpStep(new Date());
+    await page.getByLabel('Code from the app').fill(hotp(secret, confirmStep));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const first = await page
+      .getByRole('list', { name: 'Recovery codes' })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(first).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+
+    await page.getByRole('button', { name: 'New recovery codes…' }).click();
+    // the box has focus: the keyboard goes straight on
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).resolves.toBe(
+      'one-time-code',
+    );
+    const now = totpStep(new Date());
+    const valid = new Set([now - 1, now, now + 1, confirmStep + 1].map((step) => hotp(secret, step)));
+    await page.keyboard.type(['000000', '111111', '222222'].find((c) => !valid.has(c))!);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('wrong or was already used');
+    // a code is accepted once: the step after the one that turned it on
+    await page.getByLabel('Code from the app').fill(hotp(secret, confirmStep + 1));
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await page.getByText('New recovery codes are made: the earlier ones no longer work.').waitFor();
+    const list = page.getByRole('list', { name: 'Recovery codes' });
+    const fresh = await list.getByRole('listitem').allTextContents();
+    expect(fresh).toHaveLength(10);
+    for (const c of fresh) expect(first).not.toContain(c);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download as text' }).click(),
+    ]);
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    for (const c of fresh) expect(text).toContain(`\n${c}\n`);
+    shots.push(await screenshot(page, 'account-new-recovery-codes'));
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByText('10 recovery codes are left.').waitFor();
+
+    // an old code no longer turns two-step sign-in off; a new one does
+    const off = (recoveryCode: string) =>
+      page.evaluate(async (code) => {
+        const me = await fetch('/api/me').then((r) => r.json());
+        const res = await fetch('/api/me/totp', {
+          method: 'DELETE',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify({ recoveryCode: code }),
+        });
+        return res.status;
+      }, recoveryCode);
+    expect(await off(first[0]!)).toBe(401);
+    expect(await off(fresh[0]!)).toBe(204);
+  });
 
   test('an account that exists joins another workspace: signed in with a button, signed out after signing in', async () => {
     const { owner, admin, reader } = world.people;
