@@ -14,7 +14,9 @@ import { openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web
  *
  * Sign-in is rate limited to 10 a minute per address, and every page here comes from 127.0.0.1:
  * the journey posts to /api/session 10 times in all, so it stays within the limit however fast
- * it runs. A new sign-in here needs one taken out elsewhere.
+ * it runs. A new sign-in here needs one taken out elsewhere. (The devices step signs Adam in twice
+ * more from the test itself, from other addresses; his changed password is then used by the
+ * two-step journey's own sign-ins.)
  */
 let world: WebWorld;
 let smtp: TestSmtp;
