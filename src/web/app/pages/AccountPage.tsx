@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PageHeader } from '../ui.tsx';
+import { useApi } from '../use-api.ts';
 import { ChangePasswordCard } from './ChangePasswordCard.tsx';
 import { DevicesCard } from './DevicesCard.tsx';
 import { MicrosoftLinkCard } from './MicrosoftLinkCard.tsx';
-import { TwoStepCard } from './TwoStepCard.tsx';
+import { TwoStepCard, type TwoStepStatus } from './TwoStepCard.tsx';
 
 /** The signed-in person's own account, whatever their role: who they are, how they sign in. */
 export function AccountPage() {
@@ -13,6 +14,7 @@ export function AccountPage() {
   const { search } = useLocation();
   // a password change signs the other devices out: the list is read again
   const [devicesVersion, setDevicesVersion] = useState(0);
+  const twoStep = useApi<TwoStepStatus>('/api/me/totp');
   return (
     <>
       <PageHeader title="Your account" />
@@ -43,8 +45,8 @@ export function AccountPage() {
             </div>
           </dl>
         </section>
-        <ChangePasswordCard onChanged={() => setDevicesVersion((v) => v + 1)} />
-        <TwoStepCard />
+        <ChangePasswordCard totp={twoStep} onChanged={() => setDevicesVersion((v) => v + 1)} />
+        <TwoStepCard status={twoStep} />
         <MicrosoftLinkCard
           result={search.get('microsoft')}
           error={search.get('microsoftError')}

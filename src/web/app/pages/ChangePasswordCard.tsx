@@ -3,7 +3,7 @@ import { ApiError, api, describeError } from '../api.ts';
 import { useSession } from '../session.tsx';
 import type { Me } from '../types.ts';
 import { Field } from '../ui.tsx';
-import { useApi } from '../use-api.ts';
+import type { Loaded } from '../use-api.ts';
 import {
   PASSWORD_RULE_WORDS,
   type PasswordChangeForm,
@@ -19,9 +19,15 @@ const EMPTY: PasswordChangeForm = { current: '', next: '', repeat: '', code: '' 
  * two-step sign-in is on. The server ends every other session and gives this one a new cookie
  * (and CSRF token, read again from /api/me). The passwords leave the page's state once sent.
  */
-export function ChangePasswordCard({ onChanged }: { onChanged(): void }) {
+export function ChangePasswordCard({
+  totp,
+  onChanged,
+}: {
+  /** two-step sign-in's state, shared with its card: turned on there, the code is asked here */
+  totp: Loaded<{ enabled: boolean }>;
+  onChanged(): void;
+}) {
   const session = useSession();
-  const totp = useApi<{ enabled: boolean }>('/api/me/totp');
   const needsCode = totp.data?.enabled ?? false;
   const [form, setForm] = useState<PasswordChangeForm>(EMPTY);
   const [error, setError] = useState<string | null>(null);

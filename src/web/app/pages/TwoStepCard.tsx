@@ -4,11 +4,12 @@ import { countOf, plural } from '../format.ts';
 import { QrCode } from '../qr/QrCode.tsx';
 import { useSession } from '../session.tsx';
 import { Async, Badge, Field } from '../ui.tsx';
-import { useApi } from '../use-api.ts';
+import type { Loaded } from '../use-api.ts';
 import { type Factor, groupSecret, recoveryCodesText, secondFactorBody } from './account-fns.ts';
 import { CodeStep } from './SignInPage.tsx';
 
-interface Status {
+/** `GET /api/me/totp`, read once by the account page for this card and the password form */
+export interface TwoStepStatus {
   enabled: boolean;
   recoveryCodesLeft: number;
 }
@@ -25,8 +26,7 @@ const FEW_CODES = 3;
  * once, as a QR code and as text), confirm it with a code, keep the recovery codes (shown once),
  * see how many are left, make ten new ones with a code, and turn it off with a code.
  */
-export function TwoStepCard() {
-  const status = useApi<Status>('/api/me/totp');
+export function TwoStepCard({ status }: { status: Loaded<TwoStepStatus> }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<{ codes: string[]; lead: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
