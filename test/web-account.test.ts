@@ -410,10 +410,9 @@ describe('account flows in Chromium', () => {
     const confirmStep = totpStep(new Date());
     await page.getByLabel('Code from the app').fill(hotp(secret, confirmStep));
     await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
-    const first = await page
-      .getByRole('list', { name: 'Recovery codes' })
-      .getByRole('listitem')
-      .allTextContents();
+    const shown = page.getByRole('list', { name: 'Recovery codes' });
+    await shown.waitFor();
+    const first = await shown.getByRole('listitem').allTextContents();
     expect(first).toHaveLength(10);
     await page.getByRole('button', { name: 'I have saved them' }).click();
 
@@ -432,6 +431,7 @@ describe('account flows in Chromium', () => {
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
     await page.getByText('New recovery codes are made: the earlier ones no longer work.').waitFor();
     const list = page.getByRole('list', { name: 'Recovery codes' });
+    await list.waitFor();
     const fresh = await list.getByRole('listitem').allTextContents();
     expect(fresh).toHaveLength(10);
     for (const c of fresh) expect(first).not.toContain(c);
