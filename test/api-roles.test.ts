@@ -97,6 +97,24 @@ const rules: Record<string, Rule> = {
   },
   // nobody here has a second factor on: turning it off is refused as a state error
   'DELETE /api/me/totp': { access: 'signedIn', call: () => ({ url: '/api/me/totp', body: {} }), ok: 409 },
+  'POST /api/me/totp/recovery-codes': {
+    access: 'signedIn',
+    call: () => ({ url: '/api/me/totp/recovery-codes', body: { totpCode: '123456' } }),
+    ok: 409,
+  },
+  // the person's own password and sessions (account-routes.ts): an empty body is a validation
+  // error past authorisation; a random session id is nobody's
+  'POST /api/me/password': {
+    access: 'signedIn',
+    call: () => ({ url: '/api/me/password', body: {} }),
+    ok: 400,
+  },
+  'GET /api/me/sessions': { access: 'signedIn', call: () => ({ url: '/api/me/sessions' }), ok: 200 },
+  'DELETE /api/me/sessions/:id': {
+    access: 'signedIn',
+    call: () => ({ url: `/api/me/sessions/${newId()}` }),
+    ok: 404,
+  },
   // sign-in with Microsoft is not configured here: its public routes answer the "off" error
   'GET /api/session/options': { access: 'public', call: () => ({ url: '/api/session/options' }), ok: 200 },
   'GET /api/session/microsoft': {

@@ -14,7 +14,9 @@ import { openPage, openWebWorld, screenshot, signIn, type WebWorld } from './web
  *
  * Sign-in is rate limited to 10 a minute per address, and every page here comes from 127.0.0.1:
  * the journey posts to /api/session 10 times in all, so it stays within the limit however fast
- * it runs. A new sign-in here needs one taken out elsewhere.
+ * it runs. A new sign-in here needs one taken out elsewhere. (The devices step signs Adam in twice
+ * more from the test itself, from other addresses; his changed password is then used by the
+ * two-step journey's own sign-ins.)
  */
 let world: WebWorld;
 let smtp: TestSmtp;
@@ -23,8 +25,12 @@ const pageErrors: string[] = [];
 const shots: string[] = [];
 const NEW_MEMBER = { email: 'nina@web.test', name: 'Nina Newbie', password: 'nina chooses a long password' };
 const NEW_ADMIN_PASSWORD = 'adam resets to this passphrase';
+/** what Adam changes it to on /account, signed in; the two-step journey signs in with it */
+const CHANGED_ADMIN_PASSWORD = 'adam changed it again while signed in';
 let ownerPage: Page;
 let adminPage: Page;
+/** the invitee's page, signed in by accepting the invitation */
+let ninaPage: Page;
 /** the new member's link, from the owner's invitation email */
 let inviteLink: string;
 
@@ -126,6 +132,7 @@ describe('account flows in Chromium', () => {
 
   test('the invitee opens the emailed link, chooses a password and lands in the workspace as reports', async () => {
     const page = await newPage();
+    ninaPage = page;
     await page.goto(inviteLink);
     await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
     await page.getByLabel('Your name').fill(NEW_MEMBER.name);
@@ -201,6 +208,100 @@ describe('account flows in Chromium', () => {
     expect(emailsTo(email)).toBe(1);
   });
 
+  test('signed-in devices and a password change in /account: other devices are signed out', async () => {
+    const page = adminPage;
+    const { email } = world.people.admin;
+    // two more sessions of Adam's, signed in from other machines (not from 127.0.0.1: the
+    // browser's own sign-ins stay within their rate limit)
+    const elsewhere: Record<string, string> = {};
+    for (const [ip, ua] of [
+      ['10.20.0.1', 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0'],
+      [
+        '10.20.0.2',
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+      ],
+    ] as const) {
+      const res = await world.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        remoteAddress: ip,
+        headers: { 'user-agent': ua },
+        payload: { email, password: NEW_ADMIN_PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      elsewhere[ip] = res.cookies.find((c) => c.name === 'ts_session')!.value;
+    }
+    const stillIn = async (ip: string) =>
+      (await world.app.inject({ url: '/api/me', remoteAddress: ip, cookies: { ts_session: elsewhere[ip]! } }))
+        .statusCode;
+
+    await page.goto(`${world.url}/account`);
+    const devices = page.getByRole('table', { name: 'Signed-in devices' });
+    await devices.getByRole('row', { name: /Safari on iPhone/ }).waitFor();
+    await expect(devices.getByRole('row').count()).resolves.toBe(4);
+    // this browser first, marked, with nothing to press
+    const mine = devices.getByRole('row').nth(1);
+    await expect(mine.textContent()).resolves.toContain('this device');
+    await expect(mine.getByRole('button').count()).resolves.toBe(0);
+    await devices
+      .getByRole('row', { name: /Firefox on Linux/ })
+      .getByText('10.20.0.1')
+      .waitFor();
+    shots.push(await screenshot(page, 'account-devices'));
+
+    // the keyboard reaches "Sign out" on the iPhone's row
+    const signOutPhone = devices.getByRole('button', { name: /^Sign out Safari on iPhone/ });
+    await signOutPhone.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(/^Signed out Safari on iPhone/).waitFor();
+    await devices.getByRole('row', { name: /Safari on iPhone/ }).waitFor({ state: 'detached' });
+    expect(await stillIn('10.20.0.2')).toBe(401);
+    expect(await stillIn('10.20.0.1')).toBe(200);
+
+    // changing the password: checked in the page first, then by the server
+    const card = page.getByRole('region', { name: 'Change password' });
+    await card.getByLabel('Current password').fill(NEW_ADMIN_PASSWORD);
+    await card.getByLabel('New password', { exact: true }).fill(CHANGED_ADMIN_PASSWORD);
+    await card.getByLabel('New password again').fill(`${CHANGED_ADMIN_PASSWORD}?`);
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await expect(card.getByRole('alert').textContent()).resolves.toBe('The two passwords are not the same.');
+    await card.getByLabel('Current password').fill('not my password at all');
+    await card.getByLabel('New password again').fill(CHANGED_ADMIN_PASSWORD);
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await expect(card.getByRole('alert').textContent()).resolves.toContain('The current password is wrong.');
+    await card.getByLabel('Current password').fill(NEW_ADMIN_PASSWORD);
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await card
+      .getByText(
+        'Your password is changed. The one other signed-in device was signed out. An email tells you about the change.',
+      )
+      .waitFor();
+    await expect(card.getByLabel('Current password').inputValue()).resolves.toBe('');
+    expect(await stillIn('10.20.0.1')).toBe(401);
+    await page.getByText('Only this device is signed in.').waitFor();
+    await expect(devices.getByRole('row').count()).resolves.toBe(2);
+    shots.push(await screenshot(page, 'account-password-changed'));
+
+    // this page goes on under its new cookie and CSRF token: a write works
+    const write = await page.evaluate(async () => {
+      const me = await fetch('/api/me').then((r) => r.json());
+      const res = await fetch('/api/session/workspace', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ workspaceId: me.workspace.id }),
+      });
+      return res.status;
+    });
+    expect(write).toBe(200);
+    // and a notice went out by email
+    const isNotice = (m: (typeof smtp.received)[number]) =>
+      m.envelopeTo[0] === email && m.mail.subject === 'Tenantscope: Your password was changed';
+    const deadline = Date.now() + 20_000;
+    while (!smtp.received.some(isNotice) && Date.now() < deadline)
+      await smtp.waitFor(smtp.received.length + 1, 2_000).catch(() => {});
+    expect(smtp.received.filter(isNotice)).toHaveLength(1);
+  });
+
   test('two-step sign-in: enrolled in /account, then asked at sign-in; a wrong code is refused, a recovery code works once', async () => {
     const page = adminPage;
     const { email } = world.people.admin;
@@ -249,7 +350,7 @@ describe('account flows in Chromium', () => {
     // signing in now asks for the code, without typing the password again
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(NEW_ADMIN_PASSWORD);
+    await page.getByLabel('Password').fill(CHANGED_ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const box = page.getByLabel('Enter the 6-digit code from your authenticator app');
     await box.waitFor();
@@ -276,7 +377,7 @@ describe('account flows in Chromium', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(NEW_ADMIN_PASSWORD);
+    await page.getByLabel('Password').fill(CHANGED_ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
     await page.getByLabel('Enter one of your recovery codes').fill(codes[0]!);
@@ -300,6 +401,64 @@ describe('account flows in Chromium', () => {
       recoveryCodesLeft: 0,
     });
   }, 60_000);
+
+  test('new recovery codes from the two-step card, with a code from the app: shown once, the old ones stop working', async () => {
+    const page = ninaPage;
+    await page.goto(`${world.url}/account`);
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    const secret = base32Decode((await page.locator('#totp-secret').textContent())!.replace(/\s/g, ''));
+    const confirmStep = totpStep(new Date());
+    await page.getByLabel('Code from the app').fill(hotp(secret, confirmStep));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const shown = page.getByRole('list', { name: 'Recovery codes' });
+    await shown.waitFor();
+    const first = await shown.getByRole('listitem').allTextContents();
+    expect(first).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+
+    await page.getByRole('button', { name: 'New recovery codes…' }).click();
+    // the box has focus: the keyboard goes straight on
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).resolves.toBe(
+      'one-time-code',
+    );
+    const now = totpStep(new Date());
+    const valid = new Set([now - 1, now, now + 1, confirmStep + 1].map((step) => hotp(secret, step)));
+    await page.keyboard.type(['000000', '111111', '222222'].find((c) => !valid.has(c))!);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('wrong or was already used');
+    // a code is accepted once: the step after the one that turned it on
+    await page.getByLabel('Code from the app').fill(hotp(secret, confirmStep + 1));
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await page.getByText('New recovery codes are made: the earlier ones no longer work.').waitFor();
+    const list = page.getByRole('list', { name: 'Recovery codes' });
+    await list.waitFor();
+    const fresh = await list.getByRole('listitem').allTextContents();
+    expect(fresh).toHaveLength(10);
+    for (const c of fresh) expect(first).not.toContain(c);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download as text' }).click(),
+    ]);
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    for (const c of fresh) expect(text).toContain(`\n${c}\n`);
+    shots.push(await screenshot(page, 'account-new-recovery-codes'));
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByText('10 recovery codes are left.').waitFor();
+
+    // an old code no longer turns two-step sign-in off; a new one does
+    const off = (recoveryCode: string) =>
+      page.evaluate(async (code) => {
+        const me = await fetch('/api/me').then((r) => r.json());
+        const res = await fetch('/api/me/totp', {
+          method: 'DELETE',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: JSON.stringify({ recoveryCode: code }),
+        });
+        return res.status;
+      }, recoveryCode);
+    expect(await off(first[0]!)).toBe(401);
+    expect(await off(fresh[0]!)).toBe(204);
+  });
 
   test('an account that exists joins another workspace: signed in with a button, signed out after signing in', async () => {
     const { owner, admin, reader } = world.people;

@@ -52,6 +52,8 @@ export interface CallbackInput {
   /** the session cookie, for linking */
   sessionCookie: string | undefined;
   ip: string;
+  /** the browser's User-Agent: only a short device label is kept (src/auth/device-label.ts) */
+  userAgent?: string | undefined;
 }
 
 export interface LinkStatus {
@@ -195,7 +197,7 @@ async function complete(o: On, input: CallbackInput): Promise<FlowOutcome> {
     const identity = await redeem(o, input.query.state!, input.query.code);
     return userId
       ? await finishLink(o.deps, identity, userId, flow, input.ip)
-      : await finishSignIn(o.deps, identity, flow, input.ip);
+      : await finishSignIn(o.deps, identity, flow, input.ip, input.userAgent);
   } catch (error) {
     const outcome = failed(error, flow);
     if (flow.purpose === 'link' && flow.userId)
@@ -261,6 +263,7 @@ async function finishSignIn(
   identity: MicrosoftIdentity,
   flow: PendingFlow,
   ip: string,
+  userAgent: string | undefined,
 ): Promise<FlowOutcome> {
   const person = await findLinkedPerson(deps.db, identity);
   if (!person)
@@ -280,6 +283,7 @@ async function finishSignIn(
   }
   const signedIn = await openSession(deps, person, {
     ip,
+    userAgent,
     detail: { method: 'microsoft', entraTenantId: identity.tenantId },
   });
   await touchLink(deps.db, person.id, deps.clock.now());

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import { newId } from '../platform/ids.ts';
 import type { MemberRole, Schema } from '../storage/schema.ts';
-import { withSystem } from '../storage/transactions.ts';
+import { type Tx, withSystem } from '../storage/transactions.ts';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session-policy.ts';
 
 /**
@@ -9,6 +10,8 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session-policy.ts';
  */
 export interface SessionRow {
   id: string;
+  /** the id the API names this session by (GET /api/me/sessions); reveals nothing of the cookie */
+  publicId: string;
   userId: string;
   email: string;
   displayName: string | null;
@@ -28,18 +31,27 @@ export interface WorkspaceChoice {
 
 export async function insertSession(
   db: Kysely<Schema>,
-  row: { id: string; userId: string; workspaceId: string | null; now: Date; ip: string | null },
+  row: {
+    id: string;
+    userId: string;
+    workspaceId: string | null;
+    now: Date;
+    ip: string | null;
+    deviceLabel?: string | null;
+  },
 ): Promise<void> {
   await withSystem(db, (tx) =>
     tx
       .insertInto('sessions')
       .values({
         id: row.id,
+        public_id: newId(),
         user_id: row.userId,
         selected_workspace_id: row.workspaceId,
         created_at: row.now,
         last_seen_at: row.now,
         created_ip: row.ip,
+        device_label: row.deviceLabel ?? null,
       })
       .execute(),
   );
@@ -56,6 +68,7 @@ export async function findSession(db: Kysely<Schema>, id: string): Promise<Sessi
       )
       .select([
         's.id',
+        's.public_id',
         's.user_id',
         'u.email',
         'u.display_name',
@@ -70,6 +83,7 @@ export async function findSession(db: Kysely<Schema>, id: string): Promise<Sessi
   if (!row) return undefined;
   return {
     id: row.id,
+    publicId: row.public_id,
     userId: row.user_id,
     email: row.email,
     displayName: row.display_name,
@@ -94,6 +108,96 @@ export async function selectWorkspace(db: Kysely<Schema>, id: string, workspaceI
 
 export async function deleteSession(db: Kysely<Schema>, id: string): Promise<void> {
   await withSystem(db, (tx) => tx.deleteFrom('sessions').where('id', '=', id).execute());
+}
+
+/** One of a person's signed-in sessions, as the person sees it: never its id (the cookie's hash). */
+export interface DeviceSession {
+  publicId: string;
+  deviceLabel: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  createdIp: string | null;
+}
+
+/** Live-session condition: neither idle for 12 hours nor older than 7 days (session-policy.ts). */
+const live = (now: Date) => ({
+  seenAfter: new Date(now.getTime() - SESSION_IDLE_MS),
+  createdAfter: new Date(now.getTime() - SESSION_ABSOLUTE_MS),
+});
+
+/** The person's live sessions, the most recently used first. */
+export async function liveSessionsOf(
+  db: Kysely<Schema>,
+  userId: string,
+  now: Date,
+): Promise<DeviceSession[]> {
+  const { seenAfter, createdAfter } = live(now);
+  const rows = await withSystem(db, (tx) =>
+    tx
+      .selectFrom('sessions')
+      .select(['public_id', 'device_label', 'created_at', 'last_seen_at', 'created_ip'])
+      .where('user_id', '=', userId)
+      .where('last_seen_at', '>', seenAfter)
+      .where('created_at', '>', createdAfter)
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('created_at', 'desc')
+      .execute(),
+  );
+  return rows.map((r) => ({
+    publicId: r.public_id,
+    deviceLabel: r.device_label,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    createdIp: r.created_ip,
+  }));
+}
+
+/**
+ * Ends one live session of the person, named by its public id. Another person's id, an ended
+ * session and an unknown id all find nothing (`undefined`): the caller answers "not found".
+ */
+export async function deleteSessionOf(
+  db: Kysely<Schema>,
+  userId: string,
+  publicId: string,
+  now: Date,
+): Promise<{ deviceLabel: string | null } | undefined> {
+  const { seenAfter, createdAfter } = live(now);
+  const row = await withSystem(db, (tx) =>
+    tx
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('public_id', '=', publicId)
+      .where('last_seen_at', '>', seenAfter)
+      .where('created_at', '>', createdAfter)
+      .returning('device_label')
+      .executeTakeFirst(),
+  );
+  return row && { deviceLabel: row.device_label };
+}
+
+/** Inside a system transaction: ends every session of the person but `keepId`; returns how many. */
+export async function deleteOtherSessions(tx: Tx, userId: string, keepId: string): Promise<number> {
+  const result = await tx
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Inside a system transaction: gives a session a new id (the hash of a new cookie), keeping
+ * everything else — its public id, sign-in time (so the 7-day limit does not move) and workspace.
+ * A copy of the old cookie opens nothing afterwards.
+ */
+export async function renameSession(tx: Tx, oldId: string, nextId: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('sessions')
+    .set({ id: nextId })
+    .where('id', '=', oldId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Removes every ended session (run at each sign-in: cheap, and the table never grows unbounded). */

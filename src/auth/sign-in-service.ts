@@ -7,6 +7,7 @@ import type { Schema } from '../storage/schema.ts';
 import { withSystem, withWorkspace } from '../storage/transactions.ts';
 import { appendAudit } from '../workspaces/audit-repo.ts';
 import { findPersonByEmail, type Person } from '../workspaces/workspace-repo.ts';
+import { deviceLabel } from './device-label.ts';
 import {
   deleteSession,
   insertSession,
@@ -59,6 +60,7 @@ export async function signIn(
     password: string;
     ip: string;
     workspaceId?: string | undefined;
+    userAgent?: string | undefined;
   } & SecondFactorInput,
 ): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
@@ -84,7 +86,11 @@ export async function signIn(
     );
 
   await clearThrottle(deps.db, keys[0]);
-  return openSession(deps, person, { ip: input.ip, workspaceId: input.workspaceId });
+  return openSession(deps, person, {
+    ip: input.ip,
+    workspaceId: input.workspaceId,
+    userAgent: input.userAgent,
+  });
 }
 
 /**
@@ -95,7 +101,13 @@ export async function signIn(
 export async function openSession(
   deps: AuthDeps,
   person: Person,
-  input: { ip: string; workspaceId?: string | undefined; detail?: Record<string, unknown> },
+  input: {
+    ip: string;
+    workspaceId?: string | undefined;
+    /** only a short label derived from it is stored (device-label.ts) */
+    userAgent?: string | undefined;
+    detail?: Record<string, unknown>;
+  },
 ): Promise<SignedIn> {
   const now = deps.clock.now();
   await purgeExpiredSessions(deps.db, now);
@@ -108,6 +120,7 @@ export async function openSession(
     workspaceId: workspace?.id ?? null,
     now,
     ip: input.ip,
+    deviceLabel: deviceLabel(input.userAgent),
   });
   if (workspace) await audit(deps, workspace.id, person.id, 'session.signed_in', input.ip, input.detail);
   return {
@@ -140,7 +153,7 @@ export async function confirmPassword(
 }
 
 /** The account's and the address's counters; a locked one refuses before any password is checked. */
-async function refuseIfLocked(deps: AuthDeps, email: string, ip: string): Promise<[string, string]> {
+export async function refuseIfLocked(deps: AuthDeps, email: string, ip: string): Promise<[string, string]> {
   const now = deps.clock.now();
   const keys: [string, string] = [accountKey(email), ipKey(ip)];
   const counters = await readThrottle(deps.db, keys);
@@ -150,7 +163,7 @@ async function refuseIfLocked(deps: AuthDeps, email: string, ip: string): Promis
 }
 
 /** One failure on the account and the address, audited for the person when there is one. */
-async function countFailure(
+export async function countFailure(
   deps: AuthDeps,
   keys: [string, string],
   personId: string | undefined,

@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock.ts';
 import { decrypt, encrypt, generateKey, type SymmetricKey, unwrapKey, wrapKey } from '../platform/crypto.ts';
 import { TenantscopeError } from '../platform/errors.ts';
 import type { Schema } from '../storage/schema.ts';
-import { withSystem } from '../storage/transactions.ts';
+import { type Tx, withSystem } from '../storage/transactions.ts';
 import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, otpauthUri, verifyTotp } from './totp.ts';
 
 /**
@@ -107,20 +107,28 @@ export async function confirmTotpEnrolment(
       'TS_ERR_SECOND_FACTOR_INVALID',
       'the code does not match the app just enrolled',
     );
-  const recoveryCodes = newRecoveryCodes();
-  await withSystem(deps.db, async (tx) => {
+  return withSystem(deps.db, async (tx) => {
     await tx
       .updateTable('user_totp')
       .set({ confirmed_at: now, last_used_step: step })
       .where('user_id', '=', userId)
       .execute();
-    await tx.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
-    await tx
-      .insertInto('user_recovery_codes')
-      .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashCode(c), used_at: null })))
-      .execute();
+    return { recoveryCodes: await replaceRecoveryCodes(tx, userId) };
   });
-  return { recoveryCodes };
+}
+
+/**
+ * Inside a system transaction: ten new recovery codes in place of every earlier one (used or
+ * not), stored as SHA-256 only. The codes themselves are returned once, to be shown once.
+ */
+export async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
+  const recoveryCodes = newRecoveryCodes();
+  await tx.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
+  await tx
+    .insertInto('user_recovery_codes')
+    .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashCode(c), used_at: null })))
+    .execute();
+  return recoveryCodes;
 }
 
 /** Turns the factor off; needs a current code (or a recovery code) so a stolen session cannot. */

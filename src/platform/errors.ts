@@ -247,6 +247,18 @@ export const errorCatalogue = {
     status: 400,
     hint: 'The image is damaged or cut short (its header could not be read); export it again as PNG, JPEG or WebP.',
   },
+  TS_ERR_PASSWORD_NOT_SET: {
+    status: 409,
+    hint: 'To add a password, sign out and use "Forgot your password?" on the sign-in page; the emailed link sets one.',
+  },
+  TS_ERR_CURRENT_PASSWORD_WRONG: {
+    status: 401,
+    hint: 'Type the password you sign in with now; wrong attempts count toward the sign-in lockout. Forgot it? Sign out and use "Forgot your password?".',
+  },
+  TS_ERR_SESSION_CURRENT: {
+    status: 409,
+    hint: 'This is the session making the request: sign out instead (DELETE /api/session).',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

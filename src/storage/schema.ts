@@ -375,6 +375,10 @@ export interface Schema {
     created_at: Date;
     last_seen_at: Date;
     created_ip: string | null;
+    /** the id the API names the session by (0014_session_devices.sql): never the cookie or its hash */
+    public_id: Generated<string>;
+    /** "Chrome on Windows", derived at sign-in; the raw User-Agent is not stored */
+    device_label: string | null;
   };
   sign_in_throttle: {
     key: string;

@@ -12,6 +12,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Database } from '../../storage/database.ts';
 import type { TenantscopeApp } from '../../tenants/consent-service.ts';
 import type { Vault } from '../../tenants/credential-vault.ts';
+import { registerAccountRoutes } from './account-routes.ts';
 import { registerAlertRoutes } from './alert-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuth } from './auth-plugin.ts';
@@ -113,8 +114,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.database);
   registerHomePage(app);
   registerSessionRoutes(app, { db, clock, keks: deps.keks, tls: deps.config.tls });
-  registerTotpRoutes(app, { db, clock, keks: deps.keks });
   const publicUrl = deps.config.publicUrl ?? 'http://127.0.0.1:3000';
+  registerTotpRoutes(app, { db, clock, keks: deps.keks, publicUrl });
+  // the signed-in person's own password and sessions (src/auth/account-service.ts)
+  registerAccountRoutes(app, {
+    db,
+    clock,
+    keks: deps.keks,
+    publicUrl,
+    tls: deps.config.tls,
+    queueEmails: deps.emails ? () => deps.emails!.queuePending() : undefined,
+  });
   const microsoft = createMicrosoftSignIn({
     db,
     clock,

@@ -125,7 +125,13 @@ export function registerMicrosoftSignInRoutes(app: FastifyInstance, deps: Micros
     async ({ request, reply, query }) => {
       const flowCookie = request.cookies[flowCookieName(deps.tls)];
       const sessionCookie = request.cookies[sessionCookieName(deps.tls)];
-      const outcome = await deps.microsoft.complete({ query, flowCookie, sessionCookie, ip: request.ip });
+      const outcome = await deps.microsoft.complete({
+        query,
+        flowCookie,
+        sessionCookie,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
       clearFlowCookie(reply, deps.tls);
       logOutcome(request, outcome);
       if (outcome.ok && outcome.purpose === 'sign-in') {

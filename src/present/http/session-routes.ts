@@ -63,7 +63,11 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps & { t
       // A new sign-in replaces the session this browser had: no old id survives a change of person.
       const previous = request.cookies[sessionCookieName(deps.tls)];
       if (isSessionToken(previous)) await deleteSession(deps.db, sessionIdOf(previous));
-      const result = await signIn(deps, { ...body, ip: request.ip }).catch((error: unknown) => {
+      const result = await signIn(deps, {
+        ...body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      }).catch((error: unknown) => {
         const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
         if (retry) void reply.header('retry-after', String(retry));
         throw error;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type AuthDeps, auditPerson } from '../../auth/sign-in-service.ts';
+import { type AccountDeps, renewRecoveryCodes } from '../../auth/account-service.ts';
+import { auditPerson } from '../../auth/sign-in-service.ts';
 import {
   confirmTotpEnrolment,
   disableTotp,
@@ -19,7 +20,7 @@ const CODE_LIMIT = { max: 10, timeWindow: '1 minute' };
  * The signed-in person's own second factor. The TOTP secret leaves the server once, in the
  * answer to enrolment, to the person whose factor it is; recovery codes once, on confirmation.
  */
-export function registerTotpRoutes(app: FastifyInstance, deps: AuthDeps): void {
+export function registerTotpRoutes(app: FastifyInstance, deps: AccountDeps): void {
   defineRoute(
     app,
     {
@@ -78,6 +79,25 @@ export function registerTotpRoutes(app: FastifyInstance, deps: AuthDeps): void {
       await auditPerson(deps, userId, 'session.totp_enabled', request.ip);
       return result;
     },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST',
+      url: '/api/me/totp/recovery-codes',
+      access: 'signedIn',
+      summary: 'Make ten new recovery codes, with a current code from the authenticator app',
+      description:
+        'Every earlier recovery code stops working; the new ones are returned once. Two-step sign-in stays on. ' +
+        'A recovery code is not accepted here. A wrong code counts as a failed sign-in (lockout as at sign-in).',
+      tags: ['session'],
+      body: z.object({ totpCode: codeSchema }).strict(),
+      response: z.object({ recoveryCodes: z.array(z.string()) }),
+      rateLimit: CODE_LIMIT,
+    },
+    async ({ request, body }) =>
+      renewRecoveryCodes(deps, sessionOf(request), { totpCode: body.totpCode, ip: request.ip }),
   );
 
   defineRoute(

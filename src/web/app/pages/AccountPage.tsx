@@ -1,13 +1,20 @@
+import { useState } from 'react';
 import { useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PageHeader } from '../ui.tsx';
+import { useApi } from '../use-api.ts';
+import { ChangePasswordCard } from './ChangePasswordCard.tsx';
+import { DevicesCard } from './DevicesCard.tsx';
 import { MicrosoftLinkCard } from './MicrosoftLinkCard.tsx';
-import { TwoStepCard } from './TwoStepCard.tsx';
+import { TwoStepCard, type TwoStepStatus } from './TwoStepCard.tsx';
 
 /** The signed-in person's own account, whatever their role: who they are, how they sign in. */
 export function AccountPage() {
   const { me } = useSession();
   const { search } = useLocation();
+  // a password change signs the other devices out: the list is read again
+  const [devicesVersion, setDevicesVersion] = useState(0);
+  const twoStep = useApi<TwoStepStatus>('/api/me/totp');
   return (
     <>
       <PageHeader title="Your account" />
@@ -37,16 +44,15 @@ export function AccountPage() {
               </dd>
             </div>
           </dl>
-          <p className="muted small">
-            To change your password, sign out and use “Forgot your password?” on the sign-in page.
-          </p>
         </section>
-        <TwoStepCard />
+        <ChangePasswordCard totp={twoStep} onChanged={() => setDevicesVersion((v) => v + 1)} />
+        <TwoStepCard status={twoStep} />
         <MicrosoftLinkCard
           result={search.get('microsoft')}
           error={search.get('microsoftError')}
           returnTo="/account"
         />
+        <DevicesCard key={devicesVersion} />
       </div>
     </>
   );

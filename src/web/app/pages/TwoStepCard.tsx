@@ -1,14 +1,15 @@
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { countOf, plural } from '../format.ts';
 import { QrCode } from '../qr/QrCode.tsx';
 import { useSession } from '../session.tsx';
 import { Async, Badge, Field } from '../ui.tsx';
-import { useApi } from '../use-api.ts';
+import type { Loaded } from '../use-api.ts';
 import { type Factor, groupSecret, recoveryCodesText, secondFactorBody } from './account-fns.ts';
 import { CodeStep } from './SignInPage.tsx';
 
-interface Status {
+/** `GET /api/me/totp`, read once by the account page for this card and the password form */
+export interface TwoStepStatus {
   enabled: boolean;
   recoveryCodesLeft: number;
 }
@@ -23,12 +24,11 @@ const FEW_CODES = 3;
 /**
  * Two-step sign-in for the signed-in person: enrol an authenticator app (the secret is shown
  * once, as a QR code and as text), confirm it with a code, keep the recovery codes (shown once),
- * see how many are left, and turn it off with a code.
+ * see how many are left, make ten new ones with a code, and turn it off with a code.
  */
-export function TwoStepCard() {
-  const status = useApi<Status>('/api/me/totp');
+export function TwoStepCard({ status }: { status: Loaded<TwoStepStatus> }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
-  const [codes, setCodes] = useState<string[] | null>(null);
+  const [codes, setCodes] = useState<{ codes: string[]; lead: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -50,7 +50,8 @@ export function TwoStepCard() {
   if (codes)
     body = (
       <RecoveryCodes
-        codes={codes}
+        codes={codes.codes}
+        lead={codes.lead}
         onDone={() => {
           setCodes(null);
           status.reload();
@@ -63,7 +64,7 @@ export function TwoStepCard() {
         enrolment={enrolment}
         onConfirmed={(made) => {
           setEnrolment(null);
-          setCodes(made);
+          setCodes({ codes: made, lead: 'Two-step sign-in is on.' });
         }}
         onCancel={() => setEnrolment(null)}
       />
@@ -75,6 +76,12 @@ export function TwoStepCard() {
           s.enabled ? (
             <TurnedOn
               left={s.recoveryCodesLeft}
+              onNewCodes={(made) =>
+                setCodes({
+                  codes: made,
+                  lead: 'New recovery codes are made: the earlier ones no longer work.',
+                })
+              }
               onTurnedOff={() => {
                 setNote('Two-step sign-in is off: signing in needs only your password again.');
                 status.reload();
@@ -195,7 +202,7 @@ function Enrol({
 }
 
 /** The recovery codes, once: copy them, download them, then say they are kept. */
-function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone(): void }) {
+function RecoveryCodes({ codes, lead, onDone }: { codes: string[]; lead: string; onDone(): void }) {
   const { me } = useSession();
   const [copied, setCopied] = useState<{ ok: boolean; text: string } | null>(null);
   const [href, setHref] = useState<string | null>(null);
@@ -219,7 +226,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone(): void }) {
   return (
     <>
       <p className="ok-note" role="status">
-        Two-step sign-in is on.
+        {lead}
       </p>
       <p>
         <strong>Keep these recovery codes somewhere safe.</strong> Each one signs you in once without your
@@ -254,8 +261,110 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone(): void }) {
   );
 }
 
-function TurnedOn({ left, onTurnedOff }: { left: number; onTurnedOff(): void }) {
-  const [open, setOpen] = useState(false);
+function TurnedOn({
+  left,
+  onNewCodes,
+  onTurnedOff,
+}: {
+  left: number;
+  onNewCodes(codes: string[]): void;
+  onTurnedOff(): void;
+}) {
+  const [open, setOpen] = useState<'off' | 'renew' | null>(null);
+  return (
+    <>
+      <p>
+        <Badge tone="ok">on</Badge> Signing in asks for a code from your authenticator app.{' '}
+        <span className="recovery-left">
+          {countOf(left, 'recovery code', 'recovery codes')} {plural(left, 'is', 'are')} left.
+        </span>
+      </p>
+      {left <= FEW_CODES && open !== 'renew' && (
+        <p className={left === 0 ? 'error-note' : 'warn-note'}>
+          {left === 0 ? 'No recovery code is left.' : 'Few recovery codes are left.'} Make ten new ones with
+          “New recovery codes”.
+        </p>
+      )}
+      {open === 'renew' && <RenewCodes onMade={onNewCodes} onCancel={() => setOpen(null)} />}
+      {open === 'off' && <TurnOff onTurnedOff={onTurnedOff} onCancel={() => setOpen(null)} />}
+      {open === null && (
+        <div className="actions">
+          <button type="button" className="btn" onClick={() => setOpen('renew')}>
+            New recovery codes…
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen('off')}>
+            Turn off…
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Ten new recovery codes with a current code from the app; the old ones stop working. */
+function RenewCodes({ onMade, onCancel }: { onMade(codes: string[]): void; onCancel(): void }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const renew = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const made = await api<{ recoveryCodes: string[] }>('POST', '/api/me/totp/recovery-codes', {
+        totpCode: code.replace(/\s/g, ''),
+      });
+      onMade(made.recoveryCodes);
+    } catch (e) {
+      setError(describeError(e));
+      setCode('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void renew(e)}>
+      <p>Ten new recovery codes replace every earlier one, used or not. Two-step sign-in stays on.</p>
+      {error && (
+        <p className="error-note" role="alert">
+          {error}
+        </p>
+      )}
+      <Field
+        label="Code from the app"
+        hint="Six digits from your authenticator app (a recovery code does not work here)."
+      >
+        {(id, hintId) => (
+          <input
+            ref={input}
+            id={id}
+            aria-describedby={hintId}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxLength={7}
+            required
+            className="code-input"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Making codes…' : 'Make new recovery codes'}
+        </button>
+        <button type="button" className="btn btn-quiet" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TurnOff({ onTurnedOff, onCancel }: { onTurnedOff(): void; onCancel(): void }) {
   const [factor, setFactor] = useState<Factor>('totp');
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -275,41 +384,21 @@ function TurnedOn({ left, onTurnedOff }: { left: number; onTurnedOff(): void }) 
     }
   };
   return (
-    <>
-      <p>
-        <Badge tone="ok">on</Badge> Signing in asks for a code from your authenticator app.{' '}
-        <span className="recovery-left">
-          {countOf(left, 'recovery code', 'recovery codes')} {plural(left, 'is', 'are')} left.
-        </span>
-      </p>
-      {left <= FEW_CODES && (
-        <p className={left === 0 ? 'error-note' : 'warn-note'}>
-          {left === 0 ? 'No recovery code is left.' : 'Few recovery codes are left.'} To get ten new ones,
-          turn two-step sign-in off and set it up again.
+    <form onSubmit={(e) => void turnOff(e)}>
+      {error && (
+        <p className="error-note" role="alert">
+          {error}
         </p>
       )}
-      {open ? (
-        <form onSubmit={(e) => void turnOff(e)}>
-          {error && (
-            <p className="error-note" role="alert">
-              {error}
-            </p>
-          )}
-          <CodeStep factor={factor} code={code} setFactor={setFactor} setCode={setCode} />
-          <div className="actions">
-            <button type="submit" className="btn btn-danger" disabled={busy}>
-              {busy ? 'Turning off…' : 'Turn off two-step sign-in'}
-            </button>
-            <button type="button" className="btn btn-quiet" onClick={() => setOpen(false)}>
-              Keep it on
-            </button>
-          </div>
-        </form>
-      ) : (
-        <button type="button" className="btn" onClick={() => setOpen(true)}>
-          Turn off…
+      <CodeStep factor={factor} code={code} setFactor={setFactor} setCode={setCode} />
+      <div className="actions">
+        <button type="submit" className="btn btn-danger" disabled={busy}>
+          {busy ? 'Turning off…' : 'Turn off two-step sign-in'}
         </button>
-      )}
-    </>
+        <button type="button" className="btn btn-quiet" onClick={onCancel}>
+          Keep it on
+        </button>
+      </div>
+    </form>
   );
 }

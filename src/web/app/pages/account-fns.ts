@@ -111,3 +111,87 @@ export const ROLE_WORDS: Record<Role, string> = {
   admin: 'Admin — tenants, syncs, decisions, price book',
   reports: 'Reports — reads reports and findings only',
 };
+
+/**
+ * The second factor typed when changing the password, in one box: six digits (spaces allowed)
+ * are the app's code, anything else a recovery code. Empty: none sent (two-step sign-in off).
+ */
+export function typedFactor(
+  code: string,
+): { totpCode: string } | { recoveryCode: string } | Record<string, never> {
+  const trimmed = code.trim();
+  if (!trimmed) return {};
+  const digits = trimmed.replace(/\s/g, '');
+  return /^\d{6}$/.test(digits) ? { totpCode: digits } : { recoveryCode: trimmed };
+}
+
+export interface PasswordChangeForm {
+  current: string;
+  next: string;
+  repeat: string;
+  /** the app's code or a recovery code; asked only while two-step sign-in is on */
+  code: string;
+}
+
+/** What stops the change-password form from being sent, in words; null when it can go. */
+export function passwordChangeProblem(form: PasswordChangeForm, needsCode: boolean): string | null {
+  if (!form.current) return 'Type your current password.';
+  const rule = passwordProblem(form.next, form.repeat);
+  if (rule) return rule.replace('The password', 'The new password');
+  if (form.next === form.current) return 'The new password is the same as the current one.';
+  if (needsCode && !form.code.trim()) return 'Type the code from your authenticator app, or a recovery code.';
+  return null;
+}
+
+/** The body of `POST /api/me/password`. Passwords go as typed: spaces are part of them. */
+export function passwordChangeBody(form: PasswordChangeForm, needsCode: boolean): Record<string, string> {
+  return {
+    currentPassword: form.current,
+    newPassword: form.next,
+    ...(needsCode ? typedFactor(form.code) : {}),
+  };
+}
+
+/** What the page says after the password changed. */
+export function passwordChangedWords(otherSessionsEnded: number): string {
+  const ended =
+    otherSessionsEnded === 0
+      ? 'No other device was signed in.'
+      : otherSessionsEnded === 1
+        ? 'The one other signed-in device was signed out.'
+        : `The ${otherSessionsEnded} other signed-in devices were signed out.`;
+  return `Your password is changed. ${ended} An email tells you about the change.`;
+}
+
+export interface DeviceSession {
+  id: string;
+  device: string | null;
+  signedInAt: string;
+  lastSeenAt: string;
+  signedInFrom: string | null;
+  current: boolean;
+}
+
+/** The device a session is on, in words: the server's label, or that it could not tell. */
+export const deviceWords = (device: string | null): string => device ?? 'Unknown device';
+
+/** This device first, then the others by their last use, newest first. */
+export function orderDevices(sessions: readonly DeviceSession[]): DeviceSession[] {
+  return [...sessions].sort(
+    (a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt),
+  );
+}
+
+/**
+ * When a session was last used, in words. The server writes the time at most every 5 minutes
+ * (src/auth/session-policy.ts), so anything more recent than that is "active now".
+ */
+export function lastActiveWords(lastSeenAt: string, now: Date): string {
+  const minutes = Math.floor((now.getTime() - new Date(lastSeenAt).getTime()) / 60_000);
+  if (minutes < 5) return 'Active now';
+  if (minutes < 60) return `Last active ${minutes} minutes ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `Last active ${hours === 1 ? '1 hour' : `${hours} hours`} ago`;
+  const days = Math.floor(hours / 24);
+  return `Last active ${days === 1 ? '1 day' : `${days} days`} ago`;
+}
