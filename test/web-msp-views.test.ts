@@ -424,7 +424,7 @@ describe('the MSP views in Chromium', () => {
     }
     expect(overflows).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
-  });
+  }, 120_000); // 39 page loads: under a loaded CI runner this walk alone nears the default 30 s
 
   test('a reports member opens both views from the navigation, on a tablet too', async () => {
     const { context, page } = await openPage(world, pageErrors, {
