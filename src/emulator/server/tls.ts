@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import forge from 'node-forge';
 
 /**
@@ -15,8 +17,20 @@ export interface TlsMaterial {
   keyPem: string;
 }
 
-/** 2048-bit RSA keeps start-up near a second; the keys never leave the process. */
+/** 2048-bit RSA; the keys never leave the process. */
 const KEY_BITS = 2048;
+
+/**
+ * Keys come from node:crypto, not forge: forge's own RSA keys now and then encode an integer
+ * OpenSSL 3 refuses ("asn1 encoding routines::illegal padding"), which failed a server start
+ * about once in a few thousand. Forge only builds and signs the certificates.
+ */
+function rsaKeys(): { pem: string; forge: forge.pki.rsa.KeyPair } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: KEY_BITS });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  return { pem, forge: { privateKey: key, publicKey: forge.pki.rsa.setPublicKey(key.n, key.e) } };
+}
 
 function serial(): string {
   // positive serial: first hex digit below 8
@@ -29,8 +43,22 @@ function validity(cert: forge.pki.Certificate, days: number): void {
   cert.validity.notAfter = new Date(now + days * 24 * 60 * 60 * 1000);
 }
 
+/** Fresh material that OpenSSL has read back; a rare unreadable encoding is made again. */
 export function generateTlsMaterial(): TlsMaterial {
-  const caKeys = forge.pki.rsa.generateKeyPair(KEY_BITS);
+  for (let attempt = 1; ; attempt++) {
+    const material = makeTlsMaterial();
+    try {
+      // what the HTTPS server and its clients will load
+      createSecureContext({ key: material.keyPem, cert: material.certPem, ca: material.caPem });
+      return material;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
+function makeTlsMaterial(): TlsMaterial {
+  const caKeys = rsaKeys().forge;
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serial();
@@ -45,9 +73,9 @@ export function generateTlsMaterial(): TlsMaterial {
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const leafKeys = forge.pki.rsa.generateKeyPair(KEY_BITS);
+  const leafKeys = rsaKeys();
   const leaf = forge.pki.createCertificate();
-  leaf.publicKey = leafKeys.publicKey;
+  leaf.publicKey = leafKeys.forge.publicKey;
   leaf.serialNumber = serial();
   validity(leaf, 30);
   leaf.setSubject([{ name: 'commonName', value: 'localhost' }]);
@@ -69,7 +97,7 @@ export function generateTlsMaterial(): TlsMaterial {
   return {
     caPem: forge.pki.certificateToPem(ca),
     certPem: forge.pki.certificateToPem(leaf),
-    keyPem: forge.pki.privateKeyToPem(leafKeys.privateKey),
+    keyPem: leafKeys.pem,
   };
 }
 
