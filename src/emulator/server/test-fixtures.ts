@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import forge from 'node-forge';
 import type { EmulatedClient, GraphCollections, GraphSingletons, TenantModel } from '../contract.ts';
+import { rsaKeys } from './tls.ts';
 
 /**
  * Tiny hand-built tenants for the server, identity and control tests, so they do not depend on
@@ -147,7 +148,7 @@ export function fixtureCertificate(): {
   privateKeyPem: string;
   entry: EmulatedClient['certificates'][number];
 } {
-  const keys = forge.pki.rsa.generateKeyPair(2048);
+  const { pem: privateKeyPem, forge: keys } = rsaKeys();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = '01';
@@ -160,7 +161,7 @@ export function fixtureCertificate(): {
   const certificatePem = forge.pki.certificateToPem(cert);
   return {
     certificatePem,
-    privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey),
+    privateKeyPem,
     entry: {
       keyId: randomUUID(),
       certificatePem,

@@ -25,7 +25,7 @@ const KEY_BITS = 2048;
  * OpenSSL 3 refuses ("asn1 encoding routines::illegal padding"), which failed a server start
  * about once in a few thousand. Forge only builds and signs the certificates.
  */
-function rsaKeys(): { pem: string; forge: forge.pki.rsa.KeyPair } {
+export function rsaKeys(): { pem: string; forge: forge.pki.rsa.KeyPair } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: KEY_BITS });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
