@@ -30,8 +30,24 @@ export const setUnauthenticatedHandler = (handler: (() => void) | null) => {
 };
 
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  return body === undefined
+    ? send<T>(method, url, {})
+    : send<T>(method, url, { 'content-type': 'application/json' }, JSON.stringify(body));
+}
+
+/** Sends raw bytes (a logo file) as the body, with their media type; answers like `api`. */
+export async function apiBytes<T>(method: string, url: string, body: Blob, type: string): Promise<T> {
+  return send<T>(method, url, { 'content-type': type }, body);
+}
+
+/** One request with the session's CSRF token on anything but a GET; a lost network in words. */
+async function send<T>(
+  method: string,
+  url: string,
+  extra: Record<string, string>,
+  body?: BodyInit,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extra };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -39,26 +55,8 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body } : {}),
     });
-  } catch {
-    throw new ApiError(
-      0,
-      'NETWORK',
-      'The server could not be reached. Check that Tenantscope is running.',
-      null,
-    );
-  }
-  return settle<T>(res);
-}
-
-/** Sends raw bytes (a logo file) as the body, with their media type; answers like `api`. */
-export async function apiBytes<T>(method: string, url: string, body: Blob, type: string): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', 'content-type': type };
-  if (csrfToken) headers['x-csrf-token'] = csrfToken;
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers, credentials: 'same-origin', body });
   } catch {
     throw new ApiError(
       0,
