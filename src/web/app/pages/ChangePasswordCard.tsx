@@ -5,12 +5,12 @@ import type { Me } from '../types.ts';
 import { Field } from '../ui.tsx';
 import type { Loaded } from '../use-api.ts';
 import {
-  PASSWORD_RULE_WORDS,
   type PasswordChangeForm,
   passwordChangeBody,
   passwordChangedWords,
   passwordChangeProblem,
 } from './account-fns.ts';
+import { NewPasswordFields } from './PasswordResetPages.tsx';
 
 const EMPTY: PasswordChangeForm = { current: '', next: '', repeat: '', code: '' };
 
@@ -92,29 +92,12 @@ export function ChangePasswordCard({
             />
           )}
         </Field>
-        <Field label="New password" hint={PASSWORD_RULE_WORDS}>
-          {(id, hintId) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              aria-describedby={hintId}
-              value={form.next}
-              onChange={set('next')}
-            />
-          )}
-        </Field>
-        <Field label="New password again">
-          {(id) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={form.repeat}
-              onChange={set('repeat')}
-            />
-          )}
-        </Field>
+        <NewPasswordFields
+          password={form.next}
+          repeat={form.repeat}
+          setPassword={(next) => setForm((f) => ({ ...f, next }))}
+          setRepeat={(repeat) => setForm((f) => ({ ...f, repeat }))}
+        />
         {needsCode && (
           <Field
             label="Code from your authenticator app"

@@ -3,6 +3,7 @@ import { ApiError, api, describeError } from '../api.ts';
 import { Link, useLocation } from '../router.tsx';
 import type { Me } from '../types.ts';
 import { Field } from '../ui.tsx';
+import { AppCodeInput } from './AppCodeInput.tsx';
 import { type Factor, signInBody } from './account-fns.ts';
 import { MicrosoftSignInButton } from './MicrosoftSignInButton.tsx';
 
@@ -186,19 +187,7 @@ export function CodeStep(p: {
       >
         {(id, hintId) =>
           totp ? (
-            <input
-              ref={input}
-              id={id}
-              aria-describedby={hintId}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9 ]{6,7}"
-              maxLength={7}
-              required
-              className="code-input"
-              value={p.code}
-              onChange={(e) => p.setCode(e.target.value)}
-            />
+            <AppCodeInput ref={input} id={id} hintId={hintId} value={p.code} onChange={p.setCode} />
           ) : (
             <input
               ref={input}

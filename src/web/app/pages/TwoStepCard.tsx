@@ -3,8 +3,9 @@ import { api, describeError } from '../api.ts';
 import { countOf, plural } from '../format.ts';
 import { QrCode } from '../qr/QrCode.tsx';
 import { useSession } from '../session.tsx';
-import { Async, Badge, Field } from '../ui.tsx';
+import { Async, Badge, Field, Notice } from '../ui.tsx';
 import type { Loaded } from '../use-api.ts';
+import { AppCodeInput } from './AppCodeInput.tsx';
 import { type Factor, groupSecret, recoveryCodesText, secondFactorBody } from './account-fns.ts';
 import { CodeStep } from './SignInPage.tsx';
 
@@ -172,20 +173,7 @@ function Enrol({
             </p>
           )}
           <Field label="Code from the app" hint="Six digits; the app shows a new one every 30 seconds.">
-            {(id, hintId) => (
-              <input
-                id={id}
-                aria-describedby={hintId}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9 ]{6,7}"
-                maxLength={7}
-                required
-                className="code-input"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            )}
+            {(id, hintId) => <AppCodeInput id={id} hintId={hintId} value={code} onChange={setCode} />}
           </Field>
         </li>
       </ol>
@@ -252,11 +240,7 @@ function RecoveryCodes({ codes, lead, onDone }: { codes: string[]; lead: string;
           I have saved them
         </button>
       </div>
-      {copied && (
-        <p className={copied.ok ? 'ok-note' : 'error-note'} role={copied.ok ? 'status' : 'alert'}>
-          {copied.text}
-        </p>
-      )}
+      <Notice note={copied} />
     </>
   );
 }
@@ -336,21 +320,7 @@ function RenewCodes({ onMade, onCancel }: { onMade(codes: string[]): void; onCan
         label="Code from the app"
         hint="Six digits from your authenticator app (a recovery code does not work here)."
       >
-        {(id, hintId) => (
-          <input
-            ref={input}
-            id={id}
-            aria-describedby={hintId}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]{6,7}"
-            maxLength={7}
-            required
-            className="code-input"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        )}
+        {(id, hintId) => <AppCodeInput ref={input} id={id} hintId={hintId} value={code} onChange={setCode} />}
       </Field>
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
