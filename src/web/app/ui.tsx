@@ -41,6 +41,16 @@ export function Async<T>({
   return <Loading what={what} />;
 }
 
+/** What an action did, in words: a success is a polite status, a failure an alert. */
+export function Notice({ note }: { note: { ok: boolean; text: string } | null }) {
+  if (!note) return null;
+  return (
+    <p className={note.ok ? 'ok-note' : 'error-note'} role={note.ok ? 'status' : 'alert'}>
+      {note.text}
+    </p>
+  );
+}
+
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

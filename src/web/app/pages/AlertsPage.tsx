@@ -3,7 +3,7 @@ import { api, describeError } from '../api.ts';
 import type { AlertDelivery, AlertRule } from '../drift-control-types.ts';
 import { formatDateTime } from '../format.ts';
 import type { Tenant } from '../types.ts';
-import { Async, Badge, Empty, PageHeader } from '../ui.tsx';
+import { Async, Badge, Empty, Notice, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { AlertRuleForm } from './AlertRuleForm.tsx';
 import { destinationWords, errorWords, triggerWords } from './alert-fns.ts';
@@ -68,11 +68,7 @@ export function AlertsPage() {
         signed webhook (retried with growing delays) and email.
       </p>
       {secret && <SecretOnce rule={secret.rule} value={secret.value} onDone={() => setSecret(null)} />}
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       {editing !== null && (
         <Async loaded={tenants} what="the tenants">
           {({ tenants: list }) => (

@@ -9,7 +9,7 @@ import type {
 import { countOf, formatDateTime } from '../format.ts';
 import { can, useSession } from '../session.tsx';
 import type { Tenant } from '../types.ts';
-import { Async, Badge, Empty, Field } from '../ui.tsx';
+import { Async, Badge, Empty, Field, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { BeforeAfter, SEV_TONE } from './BeforeAfter.tsx';
 import { changedByWords, changeSummary, groupChangesByArea, notComparedWords } from './baseline-fns.ts';
@@ -154,11 +154,7 @@ function PinForm({
 
   return (
     <form className="stack-form" onSubmit={pin}>
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <Field label="Snapshot" hint="Only complete snapshots can be pinned.">
         {(id, hintId) => (
           <select

@@ -1,7 +1,7 @@
 import { type ChangeEvent, type FormEvent, Fragment, useEffect, useRef, useState } from 'react';
 import { api, apiBytes, describeError } from '../api.ts';
 import { can, useSession } from '../session.tsx';
-import { Async, Field } from '../ui.tsx';
+import { Async, Field, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import {
   BRANDING_ROWS,
@@ -88,11 +88,7 @@ function BrandingForm({ branding, onSaved }: { branding: Branding; onSaved(): vo
           How your reports look, and who your emails come from.
           {!admin && ' Only an admin can change these.'}
         </p>
-        {note && (
-          <p className={note.ok ? 'ok-note' : 'error-note'} role={note.ok ? 'status' : 'alert'}>
-            {note.text}
-          </p>
-        )}
+        <Notice note={note} />
         {BRANDING_ROWS.map((row, i) => (
           <Fragment key={row.field}>
             <TextField row={row} branding={branding} draft={draft} admin={admin} onChange={setDraft} />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { formatDateTime } from '../format.ts';
-import { Async, Badge } from '../ui.tsx';
+import { Async, Badge, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { type DeviceSession, deviceWords, lastActiveWords, orderDevices } from './account-fns.ts';
 
@@ -34,11 +34,7 @@ export function DevicesCard() {
   return (
     <section className="card span-2" aria-labelledby="devices-h">
       <h2 id="devices-h">Signed-in devices</h2>
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <Async loaded={sessions} what="signed-in devices">
         {({ sessions: list }) => {
           const now = new Date();

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { countOf, formatDate, formatDateTime } from '../format.ts';
 import type { Role } from '../types.ts';
-import { Async, Badge, Empty, Field } from '../ui.tsx';
+import { Async, Badge, Empty, Field, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { type EmailStatus, emailInFlight, emailStatusWords, ROLE_WORDS } from './account-fns.ts';
 
@@ -52,11 +52,7 @@ export function InvitationsCard() {
         }}
         onError={(text) => setMessage({ ok: false, text })}
       />
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <Async loaded={loaded} what="the invitations">
         {({ invitations }) =>
           invitations.length === 0 ? (

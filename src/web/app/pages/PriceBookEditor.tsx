@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import type { PriceBookDoc } from '../types.ts';
-import { Async, Field } from '../ui.tsx';
+import { Async, Field, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { newRow, type Row, rowsToEntries, toRows } from './price-fns.ts';
 
@@ -79,11 +79,7 @@ function Editor({ answer, onSaved }: { answer: PriceBookAnswer; onSaved(): void 
           ? `Saved ${formatDateTime(answer.updatedAt)}.`
           : 'The starter list of list-price estimates (not saved yet).'}
       </p>
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <Field label="Currency (ISO 4217 code)">
         {(id) => (
           <input

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { can, useSession } from '../session.tsx';
-import { Async, Field } from '../ui.tsx';
+import { Async, Field, Notice } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { purgeSummary, RETENTION_ROWS, type Retention, retentionChanges } from './retention-fns.ts';
 
@@ -69,11 +69,7 @@ function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved()
         baseline.
         {!owner && ' Only an owner can change these.'}
       </p>
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <div className="retention-grid">
         {RETENTION_ROWS.map((row) => {
           const { min, max } = retention.bounds[row.kind] ?? { min: 1, max: 3650 };

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, describeError } from '../api.ts';
 import { can, useSession } from '../session.tsx';
 import type { Member, Role } from '../types.ts';
-import { Async, PageHeader } from '../ui.tsx';
+import { Async, Notice, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { ROLE_WORDS } from './account-fns.ts';
 import { BrandingCard } from './BrandingCard.tsx';
@@ -45,11 +45,7 @@ function Members() {
     <section className="card span-2" aria-labelledby="members-h">
       <h2 id="members-h">Members</h2>
       {!owner && <p className="muted small">Only an owner can change roles and invite people.</p>}
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <Async loaded={loaded} what="the members">
         {({ members }) => (
           <div className="table-wrap">

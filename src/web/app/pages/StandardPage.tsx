@@ -5,7 +5,7 @@ import { countOf, formatDateTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
 import type { Tenant } from '../types.ts';
-import { Async, Badge, Empty, NotFoundOr, PageHeader } from '../ui.tsx';
+import { Async, Badge, Empty, NotFoundOr, Notice, PageHeader } from '../ui.tsx';
 import { useApi } from '../use-api.ts';
 import { SEV_TONE } from './BeforeAfter.tsx';
 import { StandardTenantCard } from './StandardTenantCard.tsx';
@@ -86,11 +86,7 @@ function StandardView({ standard: s, reload }: { standard: Standard; reload(): v
         Version {s.version}, changed {formatDateTime(s.updatedAt)} by {person(s.updatedBy)}.
         {typeof s.document.description === 'string' && <> {s.document.description}</>}
       </p>
-      {message && (
-        <p className={message.ok ? 'ok-note' : 'error-note'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      )}
+      <Notice note={message} />
       <div className="grid-2">
         <section className="card" aria-labelledby="rules-h">
           <h2 id="rules-h">{countOf(rules.length, 'rule', 'rules')}</h2>

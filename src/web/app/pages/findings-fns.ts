@@ -60,7 +60,7 @@ export interface FindingsView {
   area: string[];
   /** chosen status chips, in STATUS_CHOICES order; none is any state */
   status: StatusKey[];
-  /** chosen tenant ids (lower case), in the order chosen; none is every tenant */
+  /** chosen tenant ids (lower case), as the address lists them (a tick keeps them A–Z by name); none is every tenant */
   tenants: string[];
   q: string;
   sort: SortState<FindingSortKey>;
